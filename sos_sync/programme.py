@@ -1,0 +1,165 @@
+"""The programme: one academic year of events, as configuration (SPEC §7).
+
+Each event has a stable `key` (rows on `Events`, calendar event ids and sign-ups
+refer to it), a title, when it happens, where, its mode and the `form_label` the
+sign-up form shows. `start` is one of:
+
+- ``YYYY-MM-DDTHH:MM`` a timed event (Europe/London), with ``end`` the same form;
+- ``YYYY-MM-DD`` an all-day event (``end`` optional, inclusive last day);
+- ``YYYY-MM`` month only: tentative, no calendar event until a date is known;
+- absent: "on request" (e.g. catch-up meetings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+Precision = Literal["datetime", "date", "month", "on_request"]
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
+
+
+def precision_of(value: str | None) -> Precision:
+    """Say how precise a programme `start`/`end` value is."""
+    if value is None or value == "":
+        return "on_request"
+    if _DATETIME.match(value):
+        return "datetime"
+    if _DATE.match(value):
+        return "date"
+    if _MONTH.match(value):
+        return "month"
+    raise ValueError(
+        f"`{value}` is not a date: use YYYY-MM-DDTHH:MM, YYYY-MM-DD, YYYY-MM or leave it out"
+    )
+
+
+class ProgrammeEvent(BaseModel):
+    """One event of the local programme."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    title: str
+    start: str | None = None
+    end: str | None = None
+    where: str = ""
+    mode: str = ""
+    form_label: str = ""
+    notes: str = ""
+
+    @field_validator("key")
+    @classmethod
+    def _key_shape(cls, v: str) -> str:
+        if not _KEY.match(v):
+            raise ValueError(
+                f"key `{v}` must be lower-case letters, digits and hyphens (2-81 characters)"
+            )
+        return v
+
+    @field_validator("start", "end")
+    @classmethod
+    def _when_shape(cls, v: str | None) -> str | None:
+        if v in (None, ""):
+            return None
+        precision_of(v)
+        if _DATETIME.match(v or ""):
+            dt.datetime.fromisoformat(v or "")
+        elif _DATE.match(v or ""):
+            dt.date.fromisoformat(v or "")
+        return v
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> ProgrammeEvent:
+        if self.end and not self.start:
+            raise ValueError("`end` is set but `start` is not")
+        if self.start and self.end:
+            ps, pe = precision_of(self.start), precision_of(self.end)
+            if ps != pe:
+                raise ValueError(f"`start` ({self.start}) and `end` ({self.end}) differ in form")
+            if self.end < self.start:
+                raise ValueError(f"`end` ({self.end}) is before `start` ({self.start})")
+        return self
+
+    @property
+    def precision(self) -> Precision:
+        return precision_of(self.start)
+
+    @property
+    def is_dated(self) -> bool:
+        """True when the event has a day (it gets a calendar event)."""
+        return self.precision in ("datetime", "date")
+
+    @property
+    def start_date(self) -> dt.date | None:
+        if not self.is_dated or self.start is None:
+            return None
+        return dt.date.fromisoformat(self.start[:10])
+
+    @property
+    def end_date(self) -> dt.date | None:
+        """The last day of the event (inclusive)."""
+        if not self.is_dated:
+            return None
+        return dt.date.fromisoformat((self.end or self.start or "")[:10])
+
+
+class Programme(BaseModel):
+    """One academic year's programme."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    academic_year: str = ""
+    timezone: str = "Europe/London"
+    events: tuple[ProgrammeEvent, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique(self) -> Programme:
+        seen: set[str] = set()
+        labels: set[str] = set()
+        for e in self.events:
+            if e.key in seen:
+                raise ValueError(f"two events have the key `{e.key}`")
+            seen.add(e.key)
+            if e.form_label:
+                if e.form_label in labels:
+                    raise ValueError(f"two events have the form_label `{e.form_label}`")
+                labels.add(e.form_label)
+        return self
+
+    def by_label(self) -> dict[str, ProgrammeEvent]:
+        return {e.form_label: e for e in self.events if e.form_label}
+
+    def by_key(self) -> dict[str, ProgrammeEvent]:
+        return {e.key: e for e in self.events}
+
+
+def load_programme(path: Path) -> Programme:
+    """Read a programme file (TOML: `academic_year`, `timezone`, `[[event]]` tables)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    events = data.pop("event", [])
+    return Programme(**data, events=tuple(ProgrammeEvent(**e) for e in events))
+
+
+def dump_programme(programme: Programme, header: str = "") -> str:
+    """The programme as TOML text, with an optional comment header."""
+    doc: dict[str, object] = {
+        "academic_year": programme.academic_year,
+        "timezone": programme.timezone,
+        "event": [
+            {k: v for k, v in e.model_dump().items() if v not in (None, "")}
+            for e in programme.events
+        ],
+    }
+    lines = [f"# {line}".rstrip() for line in header.splitlines()] if header else []
+    return ("\n".join(lines) + "\n\n" if lines else "") + tomli_w.dumps(doc)
