@@ -283,7 +283,20 @@ def render_document(
 
 
 _STRONG = ("Established", "Embedded")
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def long_date(value: dt.date | str) -> str:
@@ -357,15 +370,17 @@ def _syntax_error(exc: jinja2.TemplateSyntaxError, templates_dir: Path) -> Templ
 
 def _runtime_error(exc: jinja2.TemplateError, templates_dir: Path) -> TemplateError:
     """Name the template file and line where rendering failed (innermost template frame)."""
-    root = str(templates_dir.resolve())
+    root = templates_dir.resolve()
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if str(Path(frame.filename).resolve()).startswith(root):
-            rel = Path(frame.filename).resolve().relative_to(root).as_posix()
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(root):
+            rel = path.relative_to(root).as_posix()
             return TemplateError(
                 f"{templates_dir / rel} line {frame.lineno}: {exc}", template=rel, line=frame.lineno
             )
     if isinstance(exc, jinja2.TemplateNotFound):
-        return TemplateError(f"{templates_dir / exc.name}: template not found", template=exc.name)
+        missing = str(exc.name)
+        return TemplateError(f"{templates_dir / missing}: template not found", template=missing)
     return TemplateError(f"{templates_dir}: {exc}")
 
 
