@@ -454,6 +454,7 @@ def parse_when(
             when.venue = _venue_text(venue)
             found.append(when)
             continue
+        parts: tuple[int, int, int | None, str | None]
         if g["iy"]:
             parts = (int(g["id"]), int(g["im"]), int(g["iy"]), g["iwd"])
         elif g["ny"]:
@@ -621,46 +622,47 @@ def _match_existing(
         for i, d in enumerate(drafts):
             if i in matched:
                 continue
-            cands = [
+            scored = [
                 (_similar(d, e), e)
                 for e in old
                 if e.key not in used
                 and same_day(d.start, e.start)
                 and (_norm(d.title) == _norm(e.title) if exact else _similar(d, e) >= _SIMILAR)
             ]
-            if not cands:
+            if not scored:
                 continue
-            cands.sort(key=lambda c: -c[0])
-            if len(cands) > 1 and cands[0][0] == cands[1][0]:
+            scored.sort(key=lambda c: -c[0])
+            if len(scored) > 1 and scored[0][0] == scored[1][0]:
                 continue
-            matched[i] = cands[0][1]
-            used.add(cands[0][1].key)
+            matched[i] = scored[0][1]
+            used.add(scored[0][1].key)
     # 3. similar title, moved date: only when the pairing is unique both ways
     for i, d in enumerate(drafts):
         if i in matched:
             continue
         cands = [e for e in old if e.key not in used and _similar(d, e) >= _SIMILAR]
-        if len(cands) == 1:
-            rivals = [
-                j
-                for j, other in enumerate(drafts)
-                if j not in matched and _similar(other, cands[0]) >= _SIMILAR
-            ]
-            if rivals == [i]:
-                e = cands[0]
-                matched[i] = e
-                used.add(e.key)
-                choices.append(
-                    f"Kept key `{e.key}` for '{d.short}': same event, moved from "
-                    f"{e.start or 'on request'} to {d.start or 'on request'}."
-                )
-                continue
-        if len(cands) > 1 or (len(cands) == 1 and cands[0].key not in used):
-            names = ", ".join(f"`{e.key}`" for e in cands)
+        if not cands:
+            continue
+        names = ", ".join(f"`{e.key}`" for e in cands)
+        rivals = [
+            j
+            for j, other in enumerate(drafts)
+            if j not in matched and any(_similar(other, e) >= _SIMILAR for e in cands)
+        ]
+        if len(cands) == 1 and rivals == [i]:
+            prev = cands[0]
+            matched[i] = prev
+            used.add(prev.key)
+            choices.append(
+                f"Kept key `{prev.key}` for '{d.short}': same event, moved from "
+                f"{prev.start or 'on request'} to {d.start or 'on request'}."
+            )
+        else:
             warnings.append(
-                f"{d.row.ref}: '{d.short}' on {d.start or 'request'} could be any of {names}; "
-                f"did not guess, gave it a new key. Copy the right key into the programme "
-                f"file if it is one of them."
+                f"{d.row.ref}: '{d.short}' on {d.start or 'request'} may be the old {names} "
+                f"moved, but {len(rivals)} new and {len(cands)} old events are alike; did not "
+                f"guess, gave it a new key. Put the right old key back in the programme file "
+                f"if it is the same event."
             )
     return matched
 
