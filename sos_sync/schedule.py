@@ -283,17 +283,19 @@ jobs:
       # cache rather than a committed state branch: a branch would put school data in git
       # history for ever (UK GDPR erasure would mean rewriting history). Cache entries are
       # immutable, so each run saves under its own key and restores the newest one.
-      # Losing the cache (7 days unused, or evicted) is safe: the tracker is the record
-      # and every write is keyed, so the next night converges without duplicates.
-      # The committed configuration is never overwritten from the cache. A failed night
-      # saves nothing (the cache is saved on success only); the next one restores the last
-      # good state.
+      # Only what runs produce is cached (state/ is sos_sync.state.STATE_DIR); the
+      # configuration, programme and templates always come from the repository.
+      # The cache is saved only when the job succeeds, so a failed night leaves the last
+      # good state. A lost cache (unused for 7 days, or evicted) never duplicates anything,
+      # since every write is keyed, but the sync no longer remembers which tracker values
+      # it wrote itself and may list them in Needs review once; check after a long pause.
       - name: Restore the workspace state
         uses: actions/cache@v5
         with:
           path: |
-            {ws}
-            !{ws}/*.toml
+            {ws}/state
+            {ws}/logs
+            {ws}/reports
           key: sos-sync-state-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
           restore-keys: |
             sos-sync-state-

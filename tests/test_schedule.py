@@ -408,7 +408,7 @@ def test_workflow_is_valid_yaml_with_the_nightly_schedule(check: str) -> None:
     cache = _step(doc, "actions/cache@")["with"]
     assert "${{ github.run_id }}" in cache["key"]
     assert cache["restore-keys"].strip() == "sos-sync-state-"
-    assert cache["path"].split() == ["workspace", "!workspace/*.toml"]
+    assert cache["path"].split() == ["workspace/state", "workspace/logs", "workspace/reports"]
     sync = _step(doc, "Sync")
     assert sync["run"] == "sos-sync sync -w workspace --log-format json"
     upload = _step(doc, "actions/upload-artifact@")
