@@ -65,7 +65,7 @@ _DATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-_AP = r"(?:[ap]\.?m\.?(?![a-z]))"
+_AP = r"(?:[ap]\.?m\.?(?![a-z])|noon|midday)"
 _TIME_RANGE = re.compile(
     rf"(?<![\d:./])(?P<h1>\d{{1,2}})(?:[:.](?P<m1>\d{{2}}))?\s*(?P<a1>{_AP})?"
     rf"\s*(?:-|–|—|to|until|till)\s*"
@@ -82,7 +82,18 @@ _ON_REQUEST = re.compile(
     r"|on demand|ongoing|throughout the year|any ?time|flexible",
     re.IGNORECASE,
 )
-_TERM = re.compile(r"\b(autumn|spring|summer|winter)\s+(term|half[- ]term)\b", re.IGNORECASE)
+_TERM = re.compile(r"\b(autumn|spring|summer|winter)\b", re.IGNORECASE)
+_DATE_TBC = re.compile(
+    r"^(?:date\s+)?(?:tbc|tba|tbd|to be (?:confirmed|arranged|announced))\b", re.I
+)
+# "3rd & 4th March 2025", "3, 4 and 5 March": a list of days sharing one month (and year).
+_DAY_LIST = re.compile(
+    rf"(?<![\d:./])(?P<list>(?:(?:{_WEEKDAY},?\s+)?\d{{1,2}}{_ORD}\s*(?:,|&|\band\b)\s*)+)"
+    rf"(?P<last>(?:{_WEEKDAY},?\s+)?\d{{1,2}}{_ORD}\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>\d{{4}}))?)",
+    re.IGNORECASE,
+)
+_DAY_ITEM = re.compile(rf"((?:{_WEEKDAY},?\s+)?\d{{1,2}}{_ORD})\s*(?:,|&|\band\b)?\s*", re.I)
+_ALL_DAY = re.compile(r"\ball[- ]day\b", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _TBC = re.compile(
     r"[\s,;(]*\b(?:venue\s+)?(?:tbc|tba|to be confirmed|to be arranged|tbd)\b[).]*",
@@ -158,6 +169,7 @@ class _When:
     end: str | None = None
     venue: str = ""
     source: str = ""
+    note: str = ""
 
 
 @dataclass
@@ -254,6 +266,8 @@ def _clock(t: dt.time) -> str:
 
 
 def _to_24(hour: int, ap: str | None) -> int:
+    if ap and ap.lower() in ("noon", "midday"):
+        return 12
     if ap:
         pm = ap.lower().startswith("p")
         if pm and hour < 12:
@@ -351,6 +365,7 @@ def _resolve_day(
     ref: str,
     choices: list[str],
     warnings: list[str],
+    notes: list[str],
 ) -> dt.date | None:
     """A day from its parts, using the academic year and the weekday to settle the year."""
     if year is not None and year < 100:
@@ -379,6 +394,10 @@ def _resolve_day(
                 alt = None
         wanted = dt.date(2024, 1, 1 + weekday).strftime("%A")
         if alt is not None and alt.weekday() == weekday:
+            notes.append(
+                f"The offer says {text}; {d.day} {d:%B} {d.year} was a {d:%A}, so this is "
+                f"{_say(alt)}, the {wanted} in the academic year {ay.name}."
+            )
             warnings.append(
                 f"{ref}: `{text}` contradicts itself: {d.day} {d:%B} {d.year} was a {d:%A}. "
                 f"{alt.day} {alt:%B} {alt.year} is a {wanted} and within the academic year "
@@ -397,21 +416,39 @@ def _resolve_day(
 
 
 def _venue_text(text: str) -> str:
-    return _LEFTOVER_NOISE.sub("", _clean(text))
+    return _LEFTOVER_NOISE.sub("", _clean(_ALL_DAY.sub(" ", text)))
+
+
+def _expand_day_lists(text: str, ref: str, choices: list[str]) -> str:
+    """ "3rd & 4th March 2025" -> "3rd March 2025 4th March 2025", noted."""
+
+    def expand(m: re.Match[str]) -> str:
+        tail = m["month"] + (f" {m['year']}" if m["year"] else "")
+        days = [d.strip() for d in _DAY_ITEM.findall(m["list"]) if d.strip()]
+        out = " ".join(f"{d} {tail}" for d in days) + " " + m["last"]
+        choices.append(f"{ref}: `{_clean(m.group(0))}` is a list of days; made one event each.")
+        return out
+
+    return _DAY_LIST.sub(expand, text)
 
 
 def parse_when(
     cell: str, ay: _Year, ref: str, choices: list[str], warnings: list[str]
 ) -> list[_When]:
     """Every occurrence in a When cell; an empty list means "on request"."""
-    text = _clean(cell)
+    text = _expand_day_lists(_clean(cell), ref, choices)
     matches = list(_DATE.finditer(text))
     if not matches:
         if not text:
             warnings.append(f"{ref}: the When cell is empty; made it on request.")
+        elif _DATE_TBC.search(text):
+            warnings.append(
+                f"{ref}: `{text}`: the date is to be confirmed; made it on request until it is. "
+                f"Put the date in the offer and import again."
+            )
         elif _TERM.search(text):
             warnings.append(
-                f"{ref}: `{text}` is a term, not a date; made it on request. "
+                f"{ref}: `{text}` is a term or season, not a date; made it on request. "
                 f"Put the date in the offer when it is known."
             )
         elif _ON_REQUEST.search(text):
@@ -419,7 +456,11 @@ def parse_when(
         else:
             warnings.append(f"{ref}: `{text}` is not a date I can read; made it on request.")
         return []
-    prefix = _venue_text(text[: matches[0].start()])
+    # A time written before the first date ("3:30pm, 6 November") belongs to it.
+    prefix_start, prefix_end, prefix_rest = _parse_times(
+        text[: matches[0].start()], ref, choices, warnings
+    )
+    prefix = _venue_text(prefix_rest)
     if prefix:
         warnings.append(f"{ref}: ignored `{prefix}` before the first date in `{text}`.")
     found: list[_When] = []
@@ -465,7 +506,8 @@ def parse_when(
         else:
             parts = (int(g["ad"]), _month(g["am"]), int(g["ay"]) if g["ay"] else None, g["awd"])
         day, month, year, wd = parts
-        d = _resolve_day(day, month, year, _weekday(wd), source, ay, ref, choices, warnings)
+        notes: list[str] = []
+        d = _resolve_day(day, month, year, _weekday(wd), source, ay, ref, choices, warnings, notes)
         if d is None:
             continue
         last: dt.date | None = None
@@ -478,7 +520,8 @@ def parse_when(
                 warnings.append(f"{ref}: `{source}` is not a day range I can read; kept {_say(d)}.")
                 last = None
         start_t, end_t, venue = _parse_times(segment, ref, choices, warnings)
-        venue = re.sub(r"\ball[- ]day\b", " ", venue, flags=re.IGNORECASE)
+        if i == 0 and start_t is None:
+            start_t, end_t = prefix_start, prefix_end
         if start_t is not None and last is None:
             when = _When(
                 f"{d.isoformat()}T{start_t:%H:%M}",
@@ -490,6 +533,7 @@ def parse_when(
             when = _When(d.isoformat(), last.isoformat() if last else None)
         when.source = source
         when.venue = _venue_text(venue)
+        when.note = " ".join(notes)
         found.append(when)
     return found
 
@@ -736,7 +780,10 @@ def import_offer(
             if where.lower() == "in person" and w.start:
                 where = "In person, venue to be confirmed"
                 choices.append(f"{row.ref}: {w.source} names no venue; where is '{where}'.")
-            drafts.append(_Draft(title, short, w.start, w.end, where, mode, notes, row))
+            event_notes = "\n".join(n for n in (w.note, notes) if n)
+            # A venue in the When cell can change the mode ("7 Nov 2024 Online").
+            event_mode = mode_of(w.venue) if w.venue and mode_of(w.venue) != "In person" else mode
+            drafts.append(_Draft(title, short, w.start, w.end, where, event_mode, event_notes, row))
 
     drafts.sort(key=lambda d: d.start or "9999")
     matched = _match_existing(drafts, existing, choices, warnings) if existing else {}

@@ -73,6 +73,30 @@ def test_date_forms(when: str, start: str | None, end: str | None) -> None:
     assert (event.start, event.end) == (start, end)
 
 
+def test_a_list_of_days_sharing_a_month_makes_one_event_each() -> None:
+    report = table("Workshop\tMonday 3rd & Tuesday 4th March 2025 3:30-5pm\tOnline")
+    got = [(e.start, e.end) for e in report.programme.events]
+    assert got == [("2025-03-03", None), ("2025-03-04T15:30", "2025-03-04T17:00")]
+    assert any("list of days" in c for c in report.choices)
+    assert report.warnings == []
+
+
+def test_time_before_the_date_and_all_day_words() -> None:
+    assert one("12 noon - 1pm 6 November 2024").start == "2024-11-06T12:00"
+    assert one("12 noon - 1pm 6 November 2024").end == "2024-11-06T13:00"
+    report = table("Meeting\tAll day 6 November 2024\tOnline")
+    assert report.programme.events[0].start == "2024-11-06" and report.warnings == []
+
+
+def test_venue_and_time_per_date() -> None:
+    report = table("Meeting\t6 Nov 2024, 3:30pm-5pm, Whitley Academy; 7 Nov 2024 Online\tIn person")
+    got = [(e.start, e.end, e.where, e.mode) for e in report.programme.events]
+    assert got == [
+        ("2024-11-06T15:30", "2024-11-06T17:00", "Whitley Academy", "In person"),
+        ("2024-11-07", None, "Online", "Online"),
+    ]
+
+
 def test_school_day_time_without_am_pm_is_afternoon_and_noted() -> None:
     report = table("Intro\t1 st October 2024 3:30 – 5:00\tOnline")
     assert report.programme.events[0].start == "2024-10-01T15:30"
@@ -169,6 +193,7 @@ def test_weekday_contradiction_chooses_the_academic_year_and_warns() -> None:
     (warning,) = report.warnings
     assert "4 March 2024 was a Monday" in warning
     assert "Tuesday 4 March 2025" in warning and "academic year 2024-25" in warning
+    assert "The offer says Tuesday 4 th March 2024" in event.notes
 
 
 def test_weekday_contradiction_without_a_better_year_keeps_the_date() -> None:
@@ -191,14 +216,22 @@ def test_not_a_real_date() -> None:
     assert any("not a real date" in w for w in report.warnings)
 
 
-def test_a_term_is_not_a_date() -> None:
-    report = table("Meeting\tAutumn term\tOnline")
+@pytest.mark.parametrize("when", ["Autumn term", "Spring 2025", "Summer half-term"])
+def test_a_term_is_not_a_date(when: str) -> None:
+    report = table(f"Meeting\t{when}\tOnline")
     assert report.programme.events[0].start is None
-    assert any("is a term, not a date" in w for w in report.warnings)
+    assert any("is a term or season, not a date" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("when", ["TBC", "Date TBC", "to be confirmed"])
+def test_date_to_be_confirmed(when: str) -> None:
+    report = table(f"Meeting\t{when}\tOnline")
+    assert report.programme.events[0].start is None
+    assert any("the date is to be confirmed" in w for w in report.warnings)
 
 
 def test_unreadable_when() -> None:
-    report = table("Meeting\tnext spring maybe\tOnline")
+    report = table("Meeting\twhenever suits\tOnline")
     assert report.programme.events[0].start is None
     assert any("not a date I can read" in w for w in report.warnings)
 
