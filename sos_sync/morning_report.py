@@ -196,7 +196,9 @@ def render_markdown(s: NightSummary, school_names: bool = True) -> str:
     if not (responses or schools or moves or calendar_docs):
         lines += [
             "Nothing changed: no new form responses, and every school, event and document "
-            "was already up to date.",
+            "was already up to date."
+            if s.ok
+            else "Nothing was changed before it stopped.",
             "",
         ]
     if responses:

@@ -40,7 +40,8 @@ class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         state = self.server.state
         self._send("220 sink ESMTP ready")
-        mail_from, rcpts, login = "", [], None
+        mail_from, login = "", None
+        rcpts: list[str] = []
         while raw := self.rfile.readline():
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             verb = line[:4].upper()

@@ -196,6 +196,8 @@ def test_report_after_a_failure_explains_the_fix() -> None:
     text = render_markdown(FAILED)
     assert text.count("Last night's run FAILED") == 1
     assert "The run stopped before it finished" in text
+    assert "Nothing was changed before it stopped." in text
+    assert "already up to date" not in text
     assert "## How to fix the failure" in text
     assert (
         "The run stopped because: Google refused access to the tracker (403): share it with "
@@ -257,7 +259,7 @@ def test_report_is_delivered_by_smtp_without_contact_emails(
     assert message["To"] == "lead.one@coventry.gov.uk, lead.two@coventry.gov.uk"
     body = message.get_body(("plain",))
     assert body is not None
-    text = body.get_content().replace("\r\n", "\n")  # type: ignore[attr-defined]
+    text = body.get_content().replace("\r\n", "\n")
     assert text == render_markdown(night)
     assert "- 1 school moved to step 2:\n  - 100001 Oakfield ([email removed]) (was step 1)" in text
     assert CONTACT.encode() not in delivered.data
@@ -322,6 +324,7 @@ def _refused_port() -> int:
         ),
         ({}, {"port": _refused_port()}, "could not reach the mail server 127.0.0.1:"),
     ],
+    ids=["bad-login", "no-starttls", "all-recipients-refused", "one-refused", "unreachable"],
 )
 def test_smtp_failures_are_one_sentence(
     monkeypatch: pytest.MonkeyPatch,

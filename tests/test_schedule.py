@@ -32,8 +32,13 @@ SOS_SYNC = str(Path(sys.executable).parent / "sos-sync")
 
 # --- cron -------------------------------------------------------------------------------
 
-_CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day", 1, 31), ("month", 1, 12))
-_CRON_FIELDS += (("weekday", 0, 7),)
+_CRON_FIELDS: tuple[tuple[str, int, int], ...] = (
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day", 1, 31),
+    ("month", 1, 12),
+    ("weekday", 0, 7),
+)
 
 
 def _check_cron_field(text: str, name: str, low: int, high: int) -> None:
@@ -341,7 +346,7 @@ _PYYAML_TO_JSON = "import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.std
 def _pyyaml_reader() -> tuple[str, Callable[[str], Any]] | None:
     """PyYAML from this venv, else from the system Python, else None."""
     try:
-        import yaml  # type: ignore[import-untyped]
+        import yaml
 
         return "pyyaml", yaml.safe_load
     except ImportError:
