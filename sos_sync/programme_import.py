@@ -785,7 +785,10 @@ def import_offer(
             event_mode = mode_of(w.venue) if w.venue and mode_of(w.venue) != "In person" else mode
             drafts.append(_Draft(title, short, w.start, w.end, where, event_mode, event_notes, row))
 
-    drafts.sort(key=lambda d: d.start or "9999")
+    # Chronological; a tentative month after the dated events of that month; on request last.
+    drafts.sort(
+        key=lambda d: (d.start + "-99") if d.start and len(d.start) == 7 else d.start or "9"
+    )
     matched = _match_existing(drafts, existing, choices, warnings) if existing else {}
     events: list[ProgrammeEvent] = []
     keys: set[str] = {e.key for e in matched.values()}

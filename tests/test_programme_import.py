@@ -335,6 +335,13 @@ SEED_EVENTS = [
         "In person, venue to be confirmed",
     ),
     (
+        "network-meeting-2025-06-26",
+        "Schools of Sanctuary – network meeting of local schools",
+        "2025-06-26",
+        None,
+        "In person, venue to be confirmed",
+    ),
+    (
         "day-of-welcome-refugee-week-2025-06",
         "Day of Welcome Refugee Week",
         "2025-06",
@@ -345,13 +352,6 @@ SEED_EVENTS = [
         "celebration-event-2025-06",
         "Celebration Event – all schools that have gained SOS award invited",
         "2025-06",
-        None,
-        "In person, venue to be confirmed",
-    ),
-    (
-        "network-meeting-2025-06-26",
-        "Schools of Sanctuary – network meeting of local schools",
-        "2025-06-26",
         None,
         "In person, venue to be confirmed",
     ),
@@ -379,15 +379,15 @@ def test_seed_end_to_end() -> None:
         "IRC Healing Classrooms – Wednesday 22 January 2025",
         "Refugee Week: Planning and Inspiration – Tuesday 4 March 2025, 3:30pm (online)",
         "Network meeting – Tuesday 18 March 2025",
+        "Network meeting – Thursday 26 June 2025",
         "Day of Welcome Refugee Week (June 2025)",
         "Celebration Event (June 2025)",
-        "Network meeting – Thursday 26 June 2025",
         "",
     ]
     modes = [e.mode for e in programme.events]
     assert modes == ["Email", "Online", "In person", "In person", "Online", "In person"] + [
-        "In school",
         "In person",
+        "In school",
         "In person",
         "In school",
     ]
