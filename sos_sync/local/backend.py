@@ -1,0 +1,22 @@
+"""The local backend: a workspace folder, no Google account needed (SPEC §9).
+
+`inbox/*.csv` in; `tracker.xlsx`, `calendar.ics` and `docs/*.docx` out.
+"""
+
+from __future__ import annotations
+
+from ..config import Config
+from .inbox import InboxSource
+from .xlsx import XlsxTracker
+
+
+class LocalBackend:
+    name = "local"
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.source = InboxSource(config.path(config.raw.local.inbox), dict(config.forms))
+        self.tracker = XlsxTracker(config.path(config.raw.local.tracker))
+
+    def requests(self) -> dict[str, int]:
+        return {}

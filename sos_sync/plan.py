@@ -1,0 +1,674 @@
+"""The plan: everything a night will change, worked out without any I/O (STYLE: one arrow).
+
+`make_plan(snapshot, config, today, run_id)` normalises the responses, resolves each
+school, works out milestones and steps, and diffs every tab against what is there
+now, under the ownership rule of §4.2. The result is a frozen value that
+`sync --dry-run` prints and `apply` carries out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .backend import ResponsesRead
+from .config import Config
+from .forms import FORM_KINDS, FormKind
+from .identity import SchoolIndex
+from .responses import LONDON, Problem, RawResponse, Response, normalise, parse_day
+from .state import State
+from .steps import Milestones, Position, position
+from .tracker import (
+    DASHBOARD,
+    DOCUMENTS,
+    EVENTS,
+    MILESTONE_COLUMNS,
+    NEEDS_REVIEW,
+    RUN_LOG,
+    SCHOOLS,
+    Memory,
+    TabData,
+    TabDiff,
+    TabPlan,
+    TabSpec,
+    all_tabs,
+    diff_tab,
+    response_tab,
+    reviews_tab,
+)
+
+EXCEL_CELL_LIMIT = 32_000
+
+
+@dataclass
+class Snapshot:
+    """Everything read before planning."""
+
+    responses: ResponsesRead
+    tabs: dict[str, TabData | None]
+    state: State
+
+
+@dataclass
+class SchoolRecord:
+    urn: str
+    name: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    responses: list[Response] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What this run will write, and what it found."""
+
+    today: dt.date
+    run_id: str
+    tabs: tuple[TabSpec, ...]
+    tab_plans: tuple[TabPlan, ...]
+    memory: Memory
+    pending: Memory
+    problems: tuple[Problem, ...]
+    new_problems: tuple[Problem, ...]
+    responses_new: int
+    responses_updated: int
+    schools_created: tuple[str, ...]
+    schools_updated: tuple[str, ...]
+    by_step: dict[int, int]
+    step_moves: tuple[tuple[str, str, int, int], ...]
+    stalled: int
+    failed_forms: dict[str, str]
+    new_by_kind: dict[str, int]
+    positions: dict[str, Position]
+
+    @property
+    def cell_writes(self) -> int:
+        return sum(p.cell_count for p in self.tab_plans)
+
+    @property
+    def quiet(self) -> bool:
+        return self.cell_writes == 0
+
+
+def _day(value: str) -> dt.date | None:
+    return parse_day(value) if value else None
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _fit(text: str) -> str:
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    return text[:EXCEL_CELL_LIMIT] + f" … [cut: {len(text):,} characters in all; see the form]"
+
+
+class _Planner:
+    def __init__(self, snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -> None:
+        self.s = snapshot
+        self.c = config
+        self.today = today
+        self.run_id = run_id
+        self.problems: list[Problem] = []
+        self.tabs = all_tabs(config.forms, [c.code for c in config.criteria])
+        self.tab_by_name = {t.name: t for t in self.tabs}
+        self.memory = snapshot.state.memory
+        self.pending = snapshot.state.pending
+        self.new_memory: Memory = {}
+        self.diffs: list[TabDiff] = []
+
+    # ------------------------------------------------------------ responses and schools
+
+    def responses(self) -> dict[FormKind, list[Response]]:
+        labels = tuple(self.c.programme.by_label())
+        out: dict[FormKind, list[Response]] = {}
+        for kind in FORM_KINDS:
+            if kind in self.s.responses.failed:
+                continue
+            seen: dict[str, RawResponse] = {}
+            for raw in self.s.responses.responses.get(kind, []):
+                seen[raw.response_id] = raw  # a repeated id is one response (the last copy)
+            spec = self.c.forms[kind]
+            rs = [normalise(raw, spec, labels) for raw in seen.values()]
+            far = dt.datetime.max.replace(tzinfo=dt.UTC)
+            rs.sort(key=lambda r: (r.submitted or far, r.key))
+            out[kind] = rs
+        return out
+
+    def resolve(self, by_kind: dict[FormKind, list[Response]]) -> dict[str, SchoolRecord]:
+        schools_tab = self.s.tabs.get("Schools")
+        index = SchoolIndex(self.c.rules.name_match_score)
+        if schools_tab is not None:
+            ci = schools_tab.col_index()
+            u, n = ci.get("URN"), ci.get("School")
+            if u is not None:
+                for row in schools_tab.rows:
+                    urn = row[u] if u < len(row) else ""
+                    if urn:
+                        index.add(urn, row[n] if n is not None and n < len(row) else "")
+        records: dict[str, SchoolRecord] = {}
+        known_before = set(index.names)
+        eoi_urns = {
+            r.values.get("urn") for r in by_kind.get("eoi", []) if r.consent and r.values.get("urn")
+        }
+        for kind in FORM_KINDS:  # EOIs first: they create schools
+            for r in by_kind.get(kind, []):
+                self._join(r, index, records, known_before, eoi_urns)
+        for rec in records.values():
+            if rec.responses and not any(r.kind == "eoi" for r in rec.responses):
+                first = rec.responses[0]
+                first.problems.append(
+                    Problem(
+                        "no_eoi",
+                        f"{rec.name} (URN {rec.urn}) sent {_a(self.c.forms[first.kind].label.lower())} "
+                        "but no expression of interest; the school was added. Ask them to send one.",
+                        rec.urn,
+                        rec.name,
+                        rec.urn,
+                        first.key,
+                        self.c.forms[first.kind].label,
+                    )
+                )
+        # schools only the tracker knows keep their rows
+        for urn, name in index.names.items():
+            records.setdefault(urn, SchoolRecord(urn, name))
+        return records
+
+    def _join(
+        self,
+        r: Response,
+        index: SchoolIndex,
+        records: dict[str, SchoolRecord],
+        known_before: set[str],
+        eoi_urns: set[object],
+    ) -> None:
+        if not r.consent or r.submitted is None:
+            return
+        school = str(r.values.get("school", ""))
+        urn = str(r.values.get("urn", ""))
+        given = str(r.raw.answers.get("urn", "")).strip()
+
+        def problem(code: str, reason: str, value: str = "", candidates: str = "") -> None:
+            r.problems.append(
+                Problem(
+                    code,
+                    reason,
+                    value,
+                    school,
+                    given,
+                    r.key,
+                    self.c.forms[r.kind].label,
+                    candidates,
+                )
+            )
+
+        if urn:
+            if urn in index and index.clearly_different(urn, school):
+                problem(
+                    "urn_name_mismatch",
+                    f"URN {urn} belongs to `{index.names[urn]}`, but the response says `{school}`. "
+                    "It was not joined to either school. Check the URN with the school, then fix "
+                    "the response or the school's name.",
+                    urn,
+                    f"{urn} {index.names[urn]}",
+                )
+                return
+            if urn not in index:
+                if not school:
+                    problem(
+                        "unknown_urn_no_name",
+                        f"URN {urn} is new and the response gives no school name; it was not added.",
+                        urn,
+                    )
+                    return
+                index.add(urn, school)
+        else:
+            malformed = str(r.values.get("urn_malformed", ""))
+            m = index.match(school)
+            cands = "; ".join(f"{u} {n}" for u, n in m.candidates)
+            if m.urn is None:
+                why = f"The URN `{malformed}` is not 6 digits" if malformed else "No URN was given"
+                if m.candidates:
+                    problem(
+                        "ambiguous_school",
+                        f"{why}, and the name `{school}` matches more than one known school; "
+                        "the sync never guesses. Add the URN to the response or tell the school.",
+                        malformed or school,
+                        cands,
+                    )
+                else:
+                    problem(
+                        "unknown_school",
+                        f"{why}, and no known school is called `{school}`; the response was not "
+                        "joined to a school. Ask the school for its 6-digit URN.",
+                        malformed or school,
+                    )
+                return
+            urn = m.urn
+        r.urn = urn
+        rec = records.setdefault(urn, SchoolRecord(urn, index.names.get(urn, school)))
+        rec.responses.append(r)
+        if r.kind == "eoi":
+            if school and r.values.get("urn"):
+                rec.name = school
+                index.add(urn, school)
+            email = str(r.values.get("contact_email", ""))
+            if email:
+                rec.contact_email = email
+                rec.contact_name = str(r.values.get("contact_name", "")) or rec.contact_name
+            elif not rec.contact_email:
+                rec.contact_name = str(r.values.get("contact_name", "")) or rec.contact_name
+
+    # ------------------------------------------------------------ milestones
+
+    def milestones(self, rec: SchoolRecord) -> tuple[Milestones, dict[str, str]]:
+        """Milestones from responses, and their column values before leads' typed values."""
+        eoi = [r for r in rec.responses if r.kind == "eoi"]
+        computed: dict[str, dt.date | None] = {c: None for c in MILESTONE_COLUMNS}
+        if eoi:
+            computed["EOI received"] = min(r.day for r in eoi if r.day)
+            for r in eoi:
+                if r.values.get("pledge") == "Yes" and computed["Pledge signed"] is None:
+                    computed["Pledge signed"] = _day(str(r.values.get("pledge_date", ""))) or r.day
+                if r.values.get("slt") == "Yes" and computed["SLT commitment"] is None:
+                    computed["SLT commitment"] = r.day
+        audits = [r.day for r in rec.responses if r.kind == "audit" and r.day]
+        computed["Audit completed"] = max(audits) if audits else None
+        for stage, col in (
+            ("Action plan", "Action plan received"),
+            ("Draft application", "Draft submitted"),
+            ("Final application and portfolio", "Final submitted"),
+        ):
+            days = [
+                r.day
+                for r in rec.responses
+                if r.kind == "application" and r.values.get("stage") == stage and r.day
+            ]
+            computed[col] = max(days) if days else None
+        columns = {c: _iso(d) for c, d in computed.items()}
+
+        schools = self.s.tabs.get("Schools")
+        mem = self.memory.get("Schools", {})
+        effective = dict(computed)
+        for col in MILESTONE_COLUMNS:
+            typed = self._typed(schools, rec.urn, col, mem)
+            if typed is None:
+                continue
+            day = parse_day(typed)
+            if day is None:
+                self._bad_lead_value(rec, col, typed, "a date (e.g. 14/07/2025)")
+                continue
+            effective[col] = day
+
+        def lead_day(col: str) -> dt.date | None:
+            raw = schools.value("URN", rec.urn, col) if schools else None
+            if not raw:
+                return None
+            day = parse_day(raw)
+            if day is None:
+                self._bad_lead_value(rec, col, raw, "a date (e.g. 14/07/2025)")
+            return day
+
+        override = None
+        raw_override = schools.value("URN", rec.urn, "Step override") if schools else None
+        if raw_override:
+            try:
+                override = int(float(raw_override))
+                if not 1 <= override <= 5:
+                    raise ValueError
+            except ValueError:
+                override = None
+                self._bad_lead_value(rec, "Step override", raw_override, "a step from 1 to 5")
+        return (
+            Milestones(
+                eoi_received=effective["EOI received"],
+                pledge_signed=effective["Pledge signed"],
+                slt_commitment=effective["SLT commitment"],
+                audit_completed=effective["Audit completed"],
+                action_plan_received=effective["Action plan received"],
+                events_attended=self._events_attended(rec),
+                draft_submitted=effective["Draft submitted"],
+                draft_feedback_sent=effective["Draft feedback sent"],
+                final_submitted=effective["Final submitted"],
+                panel_date=lead_day("Panel date"),
+                visit_date=lead_day("Visit date"),
+                awarded_on=lead_day("Awarded on"),
+                step_override=override,
+            ),
+            columns,
+        )
+
+    def _typed(
+        self, tab: TabData | None, key: str, col: str, mem: Mapping[str, Mapping[str, str]]
+    ) -> str | None:
+        if tab is None:
+            return None
+        found = tab.value(tab_key(tab, "URN"), key, col)
+        if not found:
+            return None
+        if found == mem.get(key, {}).get(col) or found == self.pending.get("Schools", {}).get(
+            key, {}
+        ).get(col):
+            return None
+        return found
+
+    def _bad_lead_value(self, rec: SchoolRecord, col: str, value: str, expected: str) -> None:
+        self.problems.append(
+            Problem(
+                "bad_lead_value",
+                f"`Schools` › {col} for URN {rec.urn} holds `{value}`, which is not {expected}; "
+                "it was ignored. Correct the cell.",
+                value,
+                rec.name,
+                rec.urn,
+                f"{rec.urn} {col}",
+                "Schools",
+            )
+        )
+
+    def _events_attended(self, rec: SchoolRecord) -> int:
+        by_label = self.c.programme.by_label()
+        tab = self.s.tabs.get(self.c.forms["signup"].tab)
+        attended: set[str] = set()
+        for r in rec.responses:
+            if r.kind != "signup":
+                continue
+            if (
+                tab is not None
+                and (tab.value("Response ID", r.key, "Attended") or "").strip().lower() == "no"
+            ):
+                continue
+            for label in r.values.get("events", ()):  # type: ignore[union-attr]
+                ev = by_label.get(str(label))
+                if ev and ev.end_date and ev.end_date < self.today:
+                    attended.add(ev.key)
+        return len(attended)
+
+    # ------------------------------------------------------------ tabs
+
+    def diff(self, spec: TabSpec, desired: Mapping[str, Mapping[str, str]]) -> TabDiff:
+        d = diff_tab(
+            spec,
+            self.s.tabs.get(spec.name),
+            desired,
+            self.memory.get(spec.name, {}),
+            self.pending.get(spec.name, {}),
+            self.today,
+        )
+        self.new_memory[spec.name] = d.memory
+        self.problems.extend(d.problems)
+        self.diffs.append(d)
+        return d
+
+    def response_rows(
+        self, by_kind: dict[FormKind, list[Response]]
+    ) -> tuple[int, int, Counter[str]]:
+        new = updated = 0
+        new_by_kind: Counter[str] = Counter()
+        for kind in FORM_KINDS:
+            spec = self.c.forms[kind]
+            tab = response_tab(spec)
+            if kind in self.s.responses.failed:
+                self.problems.append(
+                    Problem(
+                        "form_failed",
+                        self.s.responses.failed[kind],
+                        form=spec.label,
+                        source_key=kind,
+                        value=kind,
+                    )
+                )
+                continue
+            desired: dict[str, dict[str, str]] = {}
+            for r in by_kind.get(kind, []):
+                if not r.consent:
+                    continue  # nothing stored beyond the Needs review row
+                row = {
+                    "Response ID": r.key,
+                    "Submitted": r.submitted.astimezone(LONDON).strftime("%Y-%m-%d %H:%M:%S")
+                    if r.submitted
+                    else _fit(r.raw.submitted_raw),
+                    "Email Address": _fit(r.raw.email),
+                    "URN": r.urn,
+                }
+                for f in spec.fields:
+                    v = r.raw.answers.get(f.name, "")
+                    text = ", ".join(v) if isinstance(v, tuple) else v
+                    row[f.header] = _fit(text.strip())
+                row["Status"] = (
+                    "OK"
+                    if not r.problems
+                    else "Needs review: "
+                    + "; ".join(sorted({p.code.replace("_", " ") for p in r.problems}))
+                )
+                desired[r.key] = row
+            d = self.diff(tab, desired)
+            new += len(d.created)
+            updated += len(d.updated)
+            new_by_kind[kind] += len(d.created)
+        return new, updated, new_by_kind
+
+    def school_rows(self, records: dict[str, SchoolRecord]) -> tuple[TabDiff, dict[str, Position]]:
+        desired: dict[str, dict[str, str]] = {}
+        positions: dict[str, Position] = {}
+        for urn in sorted(records):
+            rec = records[urn]
+            m, cols = self.milestones(rec)
+            pos = position(
+                m,
+                self.today,
+                renewal_years=self.c.rules.renewal_years,
+                renewal_warning_days=self.c.rules.renewal_warning_days,
+                stalled_after_days=self.c.rules.stalled_after_days,
+            )
+            positions[urn] = pos
+            row = {
+                "URN": urn,
+                "School": _fit(rec.name),
+                "Contact name": _fit(rec.contact_name),
+                "Contact email": rec.contact_email,
+                "Step": str(pos.step),
+                "Stage": pos.stage,
+                "Next action": pos.next_action,
+                "Stalled": "Yes" if pos.stalled else "No",
+                **cols,
+                "Events attended": str(m.events_attended),
+                "Renewal due": _iso(pos.renewal_due),
+                "Last activity": _iso(pos.last_activity),
+            }
+            desired[urn] = row
+        return self.diff(SCHOOLS, desired), positions
+
+    def review_rows(self, records: dict[str, SchoolRecord]) -> None:
+        spec = reviews_tab([c.code for c in self.c.criteria])
+        desired: dict[str, dict[str, str]] = {}
+        for urn, rec in records.items():
+            for r in rec.responses:
+                stage = r.values.get("stage") if r.kind == "application" else None
+                if stage in ("Draft application", "Final application and portfolio"):
+                    key = f"{urn}:{'draft' if stage == 'Draft application' else 'final'}"
+                    desired[key] = {
+                        "Review key": key,
+                        "URN": urn,
+                        "School": _fit(rec.name),
+                        "Stage": str(stage),
+                        "Criteria version": self.c.criteria_version,
+                    }
+        self.diff(spec, desired)
+
+    def event_rows(self, records: dict[str, SchoolRecord]) -> None:
+        signed: Counter[str] = Counter()
+        by_label = self.c.programme.by_label()
+        for rec in records.values():
+            keys = set()
+            for r in rec.responses:
+                if r.kind == "signup":
+                    for label in r.values.get("events", ()):  # type: ignore[union-attr]
+                        if str(label) in by_label:
+                            keys.add(by_label[str(label)].key)
+            signed.update(keys)
+        desired = {
+            e.key: {
+                "Event key": e.key,
+                "Title": e.title,
+                "Start": (e.start or "on request").replace("T", " "),
+                "End": (e.end or "").replace("T", " "),
+                "Where": e.where,
+                "Mode": e.mode,
+                "Form label": e.form_label,
+                "Signed up": str(signed[e.key]),
+            }
+            for e in self.c.programme.events
+        }
+        self.diff(EVENTS, desired)
+
+    def problem_rows(self, all_problems: list[Problem]) -> list[Problem]:
+        current = self.s.tabs.get(NEEDS_REVIEW.name)
+        existing = set(current.index(NEEDS_REVIEW.key)[0]) if current else set()
+        remembered = set(self.memory.get(NEEDS_REVIEW.name, {}))
+        desired: dict[str, dict[str, str]] = {}
+        for p in all_problems:
+            desired[p.key] = {
+                "Problem ID": p.key,
+                "Raised on": self.today.isoformat(),
+                "Where": p.form,
+                "Response or row": p.source_key,
+                "School": _fit(p.school),
+                "URN": p.urn,
+                "Value": _fit(p.value),
+                "Reason": p.reason,
+                "Candidates": p.candidates,
+                "Status": "Open",
+            }
+        for key in existing & remembered:
+            if key not in desired:
+                desired[key] = {"Status": "Cleared: no longer found"}
+        self.diff(NEEDS_REVIEW, desired)
+        return [p for p in all_problems if p.key not in existing and p.key not in remembered]
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def tab_key(tab: TabData, default: str) -> str:
+    return default
+
+
+def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -> Plan:
+    """Work out the whole night's changes. Pure: no I/O, no clock."""
+    p = _Planner(snapshot, config, today, run_id)
+    by_kind = p.responses()
+    records = p.resolve(by_kind)
+    responses_new, responses_updated, new_by_kind = p.response_rows(by_kind)
+    schools_diff, positions = p.school_rows(records)
+    p.review_rows(records)
+    p.event_rows(records)
+    p.diff(DOCUMENTS, {})
+
+    response_problems = [pr for rs in by_kind.values() for r in rs for pr in r.problems]
+    all_problems = list({pr.key: pr for pr in response_problems + p.problems}.values())
+    new_problems = p.problem_rows(all_problems)
+
+    by_step = Counter(pos.step for pos in positions.values())
+    moves: list[tuple[str, str, int, int]] = []
+    schools_now = snapshot.tabs.get("Schools")
+    for urn, pos in positions.items():
+        before = schools_now.value("URN", urn, "Step") if schools_now else None
+        if before and before.isdigit() and int(before) != pos.step:
+            moves.append((urn, records[urn].name, int(before), pos.step))
+    stalled = sum(1 for pos in positions.values() if pos.stalled)
+
+    changes = sum(d.plan.cell_count for d in p.diffs)
+    dashboard: dict[str, dict[str, str]] = {}
+    from .steps import STAGE_LABELS
+
+    for step in range(1, 6):
+        dashboard[f"Step {step}"] = {
+            "Measure": f"Step {step}",
+            "Value": str(by_step.get(step, 0)),
+            "Detail": STAGE_LABELS[step],
+        }
+    dashboard["Schools"] = {
+        "Measure": "Schools",
+        "Value": str(len(positions)),
+        "Detail": "in the tracker",
+    }
+    dashboard["Stalled"] = {
+        "Measure": "Stalled",
+        "Value": str(stalled),
+        "Detail": f"no activity for {config.rules.stalled_after_days} days",
+    }
+    open_problems = sum(1 for _ in all_problems)
+    dashboard["Open problems"] = {
+        "Measure": "Open problems",
+        "Value": str(open_problems),
+        "Detail": "see the Needs review tab",
+    }
+    new_count = sum(new_by_kind.values())
+    headline = (
+        f"{today:%d %B %Y}: {new_count} new response{'s' if new_count != 1 else ''}, "
+        f"{len(moves)} school{'s' if len(moves) != 1 else ''} moved step, "
+        f"{len(new_problems)} new problem{'s' if len(new_problems) != 1 else ''}"
+    )
+    if changes:
+        dashboard["Last changes"] = {
+            "Measure": "Last changes",
+            "Value": today.isoformat(),
+            "Detail": headline,
+        }
+    p.diff(DASHBOARD, dashboard)
+    if changes:
+        p.diff(
+            RUN_LOG,
+            {
+                run_id: {
+                    "Run ID": run_id,
+                    "Started": today.isoformat(),
+                    "Backend": config.backend,
+                    "Result": "OK" if not snapshot.responses.failed else "Completed; a form failed",
+                    "New responses": str(responses_new),
+                    "Updated responses": str(responses_updated),
+                    "Schools created": str(len(schools_diff.created)),
+                    "Schools moved": str(len(moves)),
+                    "Events changed": "0",
+                    "Documents changed": "0",
+                    "New problems": str(len(new_problems)),
+                    "Cells written": str(changes),
+                    "Summary": headline,
+                }
+            },
+        )
+    # keep memory of tabs that were not diffed this run
+    memory: Memory = {**snapshot.state.memory, **p.new_memory}
+    pending: Memory = {}
+    for d in p.diffs:
+        if d.plan.rows:
+            pending[d.plan.tab] = {r.key: {c.column: c.value for c in r.cells} for r in d.plan.rows}
+    return Plan(
+        today=today,
+        run_id=run_id,
+        tabs=p.tabs,
+        tab_plans=tuple(d.plan for d in p.diffs if d.plan.rows or d.plan.add_headers),
+        memory=memory,
+        pending=pending,
+        problems=tuple(all_problems),
+        new_problems=tuple(new_problems),
+        responses_new=responses_new,
+        responses_updated=responses_updated,
+        schools_created=tuple(schools_diff.created),
+        schools_updated=tuple(schools_diff.updated),
+        by_step={s: by_step.get(s, 0) for s in range(1, 6)},
+        step_moves=tuple(sorted(moves)),
+        stalled=stalled,
+        failed_forms=dict(snapshot.responses.failed),
+        new_by_kind=dict(new_by_kind),
+        positions=positions,
+    )
+
+
+__all__ = ["Plan", "Snapshot", "make_plan"]
+_ = defaultdict
