@@ -80,6 +80,8 @@ def _moves(s: NightSummary) -> list[tuple[str, list[tuple[str, str, int]]]]:
     """Step moves grouped by where they went: ("moved to step 2", [(urn, name, from)])."""
     groups: dict[tuple[int, bool], list[tuple[str, str, int]]] = {}
     for urn, name, old, new in s.step_moves:
+        if old == new:
+            continue
         groups.setdefault((new, new < old), []).append((urn, name, old))
     out = []
     for (new, back), schools in sorted(groups.items()):
@@ -175,11 +177,6 @@ def render_markdown(s: NightSummary, school_names: bool = True) -> str:
     ]
 
     lines += ["## What changed", ""]
-    if not s.ok:
-        lines += [
-            "The run stopped before it finished; anything below was done before it stopped.",
-            "",
-        ]
     responses = _responses(s)
     schools = [f"{plural(s.schools_created, 'new school')} added"] if s.schools_created else []
     calendar_docs = [
@@ -193,7 +190,10 @@ def render_markdown(s: NightSummary, school_names: bool = True) -> str:
         if n
     ]
     moves = _moves(s)
-    if not (responses or schools or moves or calendar_docs):
+    changed = bool(responses or schools or moves or calendar_docs)
+    if changed and not s.ok:
+        lines += ["The run stopped before it finished; this is what it did before it stopped.", ""]
+    if not changed:
         lines += [
             "Nothing changed: no new form responses, and every school, event and document "
             "was already up to date."
@@ -214,10 +214,14 @@ def render_markdown(s: NightSummary, school_names: bool = True) -> str:
     if calendar_docs:
         lines += ["### Calendar and documents", "", *(f"- {x}" for x in calendar_docs), ""]
 
-    lines += ["## Schools per step", "", "| Step | Stage | Schools |", "|---:|---|---:|"]
-    for step, label in STEP_LABELS.items():
-        lines.append(f"| {step} | {label} | {s.by_step.get(step, 0)} |")
-    lines += [f"| | **Total** | **{sum(s.by_step.values())}** |", ""]
+    lines += ["## Schools per step", ""]
+    if s.by_step or s.ok:
+        lines += ["| Step | Stage | Schools |", "|---:|---|---:|"]
+        for step, label in STEP_LABELS.items():
+            lines.append(f"| {step} | {label} | {s.by_step.get(step, 0)} |")
+        lines += [f"| | **Total** | **{sum(s.by_step.values())}** |", ""]
+    else:
+        lines += ["Not counted: the run stopped before it read the tracker.", ""]
     if s.stalled:
         lines += [
             f"{plural(s.stalled, 'school')} {'is' if s.stalled == 1 else 'are'} stalled "

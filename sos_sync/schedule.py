@@ -132,6 +132,8 @@ def _cron(ws: Path, exe: str, hour: int, minute: int, timeout: int) -> str:
         f"{LOCK_HELD_EXIT}\n"
         f"# at once (so does sos-sync itself when a manual run holds the workspace).\n"
         f"# timeout {timeout}m stops a stuck run; the next night starts clean.\n"
+        "# cron.log catches what the run prints (each run also keeps its own file in logs/);\n"
+        "# it only grows, so add it to logrotate or empty it now and then.\n"
         "# CRON_TZ is honoured by cronie (RHEL, Fedora, Arch) and systemd-cron; Debian and\n"
         "# Ubuntu cron ignore it and use the machine's zone (`timedatectl` should then show\n"
         "# Europe/London). CRON_TZ applies to every line below it.\n"

@@ -108,6 +108,7 @@ def test_headline_after_a_busy_night() -> None:
         ({"schools_created": 1}, "Last night: 1 new school added."),
         ({"step_moves": (("100001", "A", 2, 3),)}, "Last night: 1 school moved to step 3."),
         ({"step_moves": (("100001", "A", 3, 2),)}, "Last night: 1 school moved back to step 2."),
+        ({"step_moves": (("100001", "A", 2, 2),)}, "Last night: nothing new."),
         ({"events_updated": 2, "docs_updated": 1}, None),
         ({"problems_open": 1}, "Last night: nothing new. 1 problem still needs you."),
         ({"problems_open": 0}, "Last night: nothing new."),
@@ -195,7 +196,6 @@ def test_report_after_a_quiet_night() -> None:
 def test_report_after_a_failure_explains_the_fix() -> None:
     text = render_markdown(FAILED)
     assert text.count("Last night's run FAILED") == 1
-    assert "The run stopped before it finished" in text
     assert "Nothing was changed before it stopped." in text
     assert "already up to date" not in text
     assert "## How to fix the failure" in text
@@ -205,7 +205,13 @@ def test_report_after_a_failure_explains_the_fix() -> None:
     ) in text
     assert "run `sos-sync doctor -w <workspace>`" in text
     assert "exit code 75" in text
-    assert "| | **Total** | **0** |" in text
+    assert "Not counted: the run stopped before it read the tracker." in text
+    partial = render_markdown(dataclasses.replace(FAILED, docs_created=2, by_step={1: 3}))
+    assert (
+        "The run stopped before it finished; this is what it did before it stopped.\n\n"
+        "### Calendar and documents\n\n- 2 documents generated\n"
+    ) in partial
+    assert "| | **Total** | **3** |" in partial
 
 
 def test_report_never_carries_a_contact_email() -> None:
