@@ -432,7 +432,7 @@ def _expand_day_lists(text: str, ref: str, choices: list[str]) -> str:
     return _DAY_LIST.sub(expand, text)
 
 
-def parse_when(
+def _parse_when(
     cell: str, ay: _Year, ref: str, choices: list[str], warnings: list[str]
 ) -> list[_When]:
     """Every occurrence in a When cell; an empty list means "on request"."""
@@ -765,7 +765,7 @@ def import_offer(
             )
         for aside in asides:
             choices.append(f"{row.ref}: moved the question {aside} from the title to the notes.")
-        whens = parse_when(row.when, ay, row.ref, choices, warnings)
+        whens = _parse_when(row.when, ay, row.ref, choices, warnings)
         if not whens:
             whens = [_When(None)]
         if len(whens) > 1:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sos_sync.calendar import (
     CalendarEvent,
@@ -308,3 +311,47 @@ def test_read_ics_ignores_foreign_events_and_missing_files(tmp_path: Path) -> No
     )
     path.write_text(text, encoding="utf-8")
     assert list(read_ics(path)) == ["programme:introduction-meeting-2024-10-01"]
+
+
+# -- any event survives both formats ---------------------------------------------------------------
+
+_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r"),
+    max_size=40,
+) | st.sampled_from(["a, b; c", "line one\nline two", "back\\slash", "é – “quoted”", ""])
+_email = st.from_regex(r"[a-z0-9.]{1,10}@[a-z]{1,8}\.org", fullmatch=True)
+
+
+@st.composite
+def calendar_events(draw: st.DrawFn) -> CalendarEvent:
+    day = draw(st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2027, 12, 31)))
+    if draw(st.booleans()):
+        start: dt.datetime | dt.date = day
+        end: dt.datetime | dt.date = day + dt.timedelta(days=draw(st.integers(0, 4)))
+    else:
+        minute = draw(st.integers(0, 24 * 60 - 1))
+        start = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=LONDON)
+        start = start.astimezone(dt.UTC).astimezone(LONDON)  # a real (non-gap) local time
+        end = start + dt.timedelta(minutes=draw(st.integers(0, 600)))
+    return CalendarEvent(
+        key=draw(st.from_regex(r"(programme|catchup|panel):[a-z0-9-]{1,20}", fullmatch=True)),
+        title=draw(_text),
+        start=start,
+        end=end,
+        where=draw(_text),
+        description=draw(_text),
+        attendees=tuple(draw(st.lists(_email, max_size=4))),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(calendar_events(), max_size=6, unique_by=lambda e: e.key))
+def test_any_events_round_trip_through_ics_and_google(wanted: list[CalendarEvent]) -> None:
+    for event in wanted:
+        assert from_google(google_body(event)) == event
+    data = render_ics(wanted, {}, NOW)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "calendar.ics"
+        path.write_bytes(data)
+        assert read_ics(path) == {e.key: e for e in wanted}
+        assert render_ics(wanted, read_ics_entries(path), LATER) == data
