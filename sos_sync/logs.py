@@ -131,12 +131,16 @@ def rotate_logs(folder: Path, keep: int = DEFAULT_KEEP) -> list[Path]:
 
 
 def shutdown_logging(logger: logging.Logger | None = None) -> None:
-    """Remove and close the handlers `setup_logging` installed (flushes the run's file)."""
+    """Undo `setup_logging`: close its handlers (flushing the run's file) and let records
+    propagate to the root logger again."""
     logger = logger or logging.getLogger(LOGGER_NAME)
-    for handler in list(logger.handlers):
-        if getattr(handler, "_sos_sync", False):
-            logger.removeHandler(handler)
-            handler.close()
+    ours = [h for h in logger.handlers if getattr(h, "_sos_sync", False)]
+    for handler in ours:
+        logger.removeHandler(handler)
+        handler.close()
+    if ours:
+        logger.propagate = True
+        logger.setLevel(logging.NOTSET)
 
 
 def setup_logging(

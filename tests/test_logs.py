@@ -161,6 +161,13 @@ def test_setting_up_twice_replaces_the_handlers(tmp_path: Path) -> None:
     assert current_log_file() == tmp_path / "logs" / "sync-20261128-023005-two.log"
 
 
+def test_shutdown_hands_records_back_to_the_root_logger(tmp_path: Path) -> None:
+    log = setup_logging(tmp_path, "json", "r9", now=NIGHT)
+    assert log.propagate is False  # no second copy through the root logger during a run
+    shutdown_logging()
+    assert log.propagate is True and current_log_file() is None
+
+
 @pytest.mark.parametrize("run_id", ["", "../x", "a b", "x" * 65])
 def test_bad_run_ids_are_refused(tmp_path: Path, run_id: str) -> None:
     with pytest.raises(ValueError, match="run_id"):
