@@ -106,7 +106,11 @@ _PREFIX = re.compile(r"^(?:the\s+)?(?:schools?\s+of\s+sanctuary|sos)\b[\s:–—
 _CONNECTOR = re.compile(
     r"\s+(?:of|to|for|with|encouraging|that|who|which|where|about|including)\s+", re.IGNORECASE
 )
-_LEFTOVER_NOISE = re.compile(r"^[\s,;:()@&+–—-]*(?:(?:at|from|in|and)\s+)?|[\s,;:()@&+–—-]*$")
+_EDGE_NOISE = re.compile(
+    r"^(?:[\s,;:()@&+–—-]|\b(?:at|from|and|or|then|also|plus)\b)*"
+    r"|(?:[\s,;:()@&+–—-]|\b(?:and|or|then|also|plus)\b)*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -416,7 +420,7 @@ def _resolve_day(
 
 
 def _venue_text(text: str) -> str:
-    return _LEFTOVER_NOISE.sub("", _clean(_ALL_DAY.sub(" ", text)))
+    return _EDGE_NOISE.sub("", _clean(_ALL_DAY.sub(" ", text)))
 
 
 def _expand_day_lists(text: str, ref: str, choices: list[str]) -> str:
@@ -774,6 +778,12 @@ def import_offer(
                 f"({', '.join(w.source for w in whens)})."
             )
         for w in whens:
+            venue = clean_where(w.venue)
+            if venue.lower() == "venue to be confirmed":  # "18 March 2025 venue TBC"
+                venue = ""
+                if "to be confirmed" not in column_where:
+                    column_where = clean_where(f"{column_where} venue TBC")
+            w.venue = venue
             where = w.venue or column_where
             if w.venue and len(whens) > 1:
                 choices.append(f"{row.ref}: {w.source} names its own venue: {w.venue}.")
@@ -782,7 +792,7 @@ def import_offer(
                 choices.append(f"{row.ref}: {w.source} names no venue; where is '{where}'.")
             event_notes = "\n".join(n for n in (w.note, notes) if n)
             # A venue in the When cell can change the mode ("7 Nov 2024 Online").
-            event_mode = mode_of(w.venue) if w.venue and mode_of(w.venue) != "In person" else mode
+            event_mode = mode_of(where) if w.venue else mode
             drafts.append(_Draft(title, short, w.start, w.end, where, event_mode, event_notes, row))
 
     # Chronological; a tentative month after the dated events of that month; on request last.

@@ -97,6 +97,20 @@ def test_venue_and_time_per_date() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("when", "wheres"),
+    [
+        ("6 Nov 2024 and 18 March 2025", ["Online", "Online"]),
+        ("6 Nov 2024 at Whitley Academy, then 18 March 2025", ["Whitley Academy", "Online"]),
+        ("6 Nov 2024 In person", ["In person, venue to be confirmed"]),
+        ("6 Nov 2024 venue TBC", ["Online, venue to be confirmed"]),
+    ],
+)
+def test_words_between_dates_are_not_venues(when: str, wheres: list[str]) -> None:
+    report = table(f"Meeting\t{when}\tOnline")
+    assert [e.where for e in report.programme.events] == wheres
+
+
 def test_school_day_time_without_am_pm_is_afternoon_and_noted() -> None:
     report = table("Intro\t1 st October 2024 3:30 – 5:00\tOnline")
     assert report.programme.events[0].start == "2024-10-01T15:30"
