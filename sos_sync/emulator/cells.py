@@ -1,0 +1,193 @@
+"""Cell values: RAW vs USER_ENTERED input, and FORMATTED / UNFORMATTED / FORMULA rendering.
+
+A stored cell is `{"v": value}` plus `"f"` (the formula text) for formulas and `"d"` (the date
+style) for dates typed as dates. RAW keeps text as text (`"=1+1"`, `"0123"`); USER_ENTERED turns
+`=...` into a formula, `0123` into 123, `2024-05-19` into a date serial, `TRUE` into a boolean.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+Cell = dict[str, Any]
+
+_EPOCH = datetime(1899, 12, 30)
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?\Z")
+_ISO_DATE = re.compile(
+    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\Z"
+)
+_GB_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?\Z")
+
+
+def _serial(moment: datetime) -> float | int:
+    delta = moment - _EPOCH
+    serial = delta.days + delta.seconds / 86400
+    return int(serial) if serial == int(serial) else serial
+
+
+def _date_cell(groups: tuple[str | None, ...], style: str) -> Cell | None:
+    year, month, day, hour, minute, second = groups
+    try:
+        moment = datetime(
+            int(year or 0),
+            int(month or 0),
+            int(day or 0),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+        )
+    except ValueError:
+        return None
+    return {"v": _serial(moment), "d": style + ("T" if hour is not None else "")}
+
+
+def user_entered(value: Any) -> Cell | None:
+    """Parse one input value as if typed into the UI; None clears the cell."""
+    if isinstance(value, (bool, int, float)):
+        return {"v": value}
+    text = str(value)
+    if text == "":
+        return None
+    if text.startswith("'"):
+        return {"v": text[1:]}
+    if text.startswith("=") and len(text) > 1:
+        return {"v": evaluate(text), "f": text}
+    stripped = text.strip()
+    if stripped.upper() in ("TRUE", "FALSE"):
+        return {"v": stripped.upper() == "TRUE"}
+    if stripped and _NUMBER.match(stripped) and any(ch.isdigit() for ch in stripped):
+        number = float(stripped.replace(",", ""))
+        return {"v": int(number) if number.is_integer() and "e" not in stripped.lower() else number}
+    if stripped.endswith("%") and _NUMBER.match(stripped[:-1]) and stripped[:-1]:
+        return {"v": float(stripped[:-1].replace(",", "")) / 100, "p": True}
+    iso = _ISO_DATE.match(stripped)
+    if iso:
+        cell = _date_cell(iso.groups(), "iso")
+        if cell:
+            return cell
+    gb = _GB_DATE.match(stripped)
+    if gb:
+        d, m, y, hh, mm, ss = gb.groups()
+        cell = _date_cell((y, m, d, hh, mm, ss), "gb")
+        if cell:
+            return cell
+    return {"v": text}
+
+
+def raw(value: Any) -> Cell | None:
+    """Store one input value as-is (`valueInputOption=RAW`); "" clears the cell."""
+    if isinstance(value, str) and value == "":
+        return None
+    if isinstance(value, (bool, int, float)):
+        return {"v": value}
+    return {"v": str(value)}
+
+
+def _number_text(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, float):
+        text = f"{value:.10g}"
+        return text
+    return str(value)
+
+
+def _date_text(serial: float, style: str) -> str:
+    moment = _EPOCH + timedelta(days=float(serial))
+    moment = moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+    with_time = style.endswith("T")
+    if style.startswith("gb"):
+        text = moment.strftime("%d/%m/%Y")
+        return text + moment.strftime(" %H:%M:%S") if with_time else text
+    text = moment.strftime("%Y-%m-%d")
+    return text + moment.strftime(" %H:%M:%S") if with_time else text
+
+
+def formatted(cell: Cell | None) -> str:
+    """FORMATTED_VALUE: what the cell shows."""
+    if cell is None:
+        return ""
+    value = cell["v"]
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        if "d" in cell:
+            return _date_text(value, cell["d"])
+        if cell.get("p"):
+            return _number_text(round(value * 100, 10)) + "%"
+        return _number_text(value)
+    return str(value)
+
+
+def unformatted(cell: Cell | None, date_render: str = "SERIAL_NUMBER") -> Any:
+    """UNFORMATTED_VALUE: numbers as numbers, dates as serials (or strings when asked)."""
+    if cell is None:
+        return ""
+    value = cell["v"]
+    if "d" in cell and date_render == "FORMATTED_STRING":
+        return formatted(cell)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def render(cell: Cell | None, option: str, date_render: str) -> Any:
+    """Render a cell for `valueRenderOption`."""
+    if option == "FORMULA":
+        if cell is not None and "f" in cell:
+            return cell["f"]
+        return unformatted(cell, date_render)
+    if option == "UNFORMATTED_VALUE":
+        return unformatted(cell, date_render)
+    return formatted(cell)
+
+
+# --------------------------------------------------------------------------------------------
+# a small, safe formula evaluator: arithmetic, string literals, HYPERLINK(url, label)
+
+_OPS: dict[type, Any] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+}
+
+
+def evaluate(formula: str) -> Any:
+    """The displayed value of a formula, or `#NAME?` for what the emulator cannot compute."""
+    body = formula[1:].strip()
+    link = re.fullmatch(r'(?i)HYPERLINK\(\s*"([^"]*)"\s*(?:[,;]\s*"([^"]*)"\s*)?\)', body)
+    if link:
+        return link.group(2) if link.group(2) is not None else link.group(1)
+    if re.fullmatch(r'"[^"]*"', body):
+        return body[1:-1]
+    try:
+        tree = ast.parse(body.replace("^", "**"), mode="eval")
+        result = _eval(tree.body)
+    except (SyntaxError, ValueError, ZeroDivisionError, TypeError, OverflowError):
+        return "#NAME?" if re.search(r"[A-Za-z]", body) else "#ERROR!"
+    if isinstance(result, float) and result.is_integer():
+        return int(result)
+    return result
+
+
+def _eval(node: ast.AST) -> float | int:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return node.value
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_eval(node.left), _eval(node.right))  # type: ignore[no-any-return]
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_eval(node.operand))  # type: ignore[no-any-return]
+    raise ValueError("unsupported formula")
+
+
+def parse_serial_date(value: date) -> int:
+    """A date as a Sheets serial number (days since 1899-12-30)."""
+    return (value - _EPOCH.date()).days

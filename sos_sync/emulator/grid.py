@@ -1,0 +1,287 @@
+"""Spreadsheets as stored: sheets, their grids of cells, and the ranges that address them.
+
+A spreadsheet is `{"spreadsheetId", "properties", "sheets": [...], "developerMetadata": [...]}`;
+a sheet is `{"properties", "rows": [[cell or None]], "protectedRanges", "conditionalFormats",
+"dataValidations", "charts"}`. Row developer metadata lives on the spreadsheet with its
+dimension range and moves when rows are inserted or deleted.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from sos_sync.emulator import a1
+from sos_sync.emulator.cells import Cell
+from sos_sync.emulator.errors import ApiError, not_found
+from sos_sync.emulator.state import State
+
+DEFAULT_ROWS = 1000
+DEFAULT_COLUMNS = 26
+
+
+def new_spreadsheet(
+    state: State, spreadsheet_id: str, title: str, sheet_titles: list[str]
+) -> dict[str, Any]:
+    """Create and register an empty spreadsheet (and its Drive file entry is the caller's job)."""
+    book: dict[str, Any] = {
+        "spreadsheetId": spreadsheet_id,
+        "properties": {
+            "title": title,
+            "locale": "en_GB",
+            "autoRecalc": "ON_CHANGE",
+            "timeZone": "Europe/London",
+        },
+        "sheets": [],
+        "developerMetadata": [],
+        "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit",
+    }
+    for index, sheet_title in enumerate(sheet_titles or ["Sheet1"]):
+        book["sheets"].append(
+            new_sheet(book, {"title": sheet_title, "index": index}, first=index == 0)
+        )
+    state.spreadsheets[spreadsheet_id] = book
+    return book
+
+
+def new_sheet(book: dict[str, Any], props: dict[str, Any], first: bool = False) -> dict[str, Any]:
+    """A blank sheet with Google's defaults (1000 x 26 grid)."""
+    used = {s["properties"]["sheetId"] for s in book["sheets"]}
+    sheet_id = props.get("sheetId")
+    if sheet_id is None:
+        sheet_id = 0 if first and 0 not in used else random.randint(1, 2_000_000_000)
+        while sheet_id in used:
+            sheet_id = random.randint(1, 2_000_000_000)
+    grid = dict(props.get("gridProperties") or {})
+    grid.setdefault("rowCount", DEFAULT_ROWS)
+    grid.setdefault("columnCount", DEFAULT_COLUMNS)
+    properties = {k: v for k, v in props.items() if v is not None}
+    properties.update(
+        {
+            "sheetId": sheet_id,
+            "title": props.get("title") or f"Sheet{len(book['sheets']) + 1}",
+            "index": props.get("index", len(book["sheets"])),
+            "sheetType": props.get("sheetType") or "GRID",
+            "gridProperties": grid,
+        }
+    )
+    return {
+        "properties": properties,
+        "rows": [],
+        "protectedRanges": [],
+        "conditionalFormats": [],
+        "dataValidations": [],
+        "charts": [],
+    }
+
+
+def spreadsheet(state: State, spreadsheet_id: str) -> dict[str, Any]:
+    """The spreadsheet, or the Sheets 404."""
+    book = state.spreadsheets.get(spreadsheet_id)
+    if book is None:
+        raise not_found("sheets")
+    return book  # type: ignore[no-any-return]
+
+
+def sheet_by_id(book: dict[str, Any], sheet_id: Any) -> dict[str, Any] | None:
+    """The sheet with this sheetId."""
+    for sheet in book["sheets"]:
+        if sheet["properties"]["sheetId"] == sheet_id:
+            return sheet  # type: ignore[no-any-return]
+    return None
+
+
+def sheet_by_title(book: dict[str, Any], title: str) -> dict[str, Any] | None:
+    """The sheet with this title (exact, then case-insensitive, as Sheets does)."""
+    for sheet in book["sheets"]:
+        if sheet["properties"]["title"] == title:
+            return sheet  # type: ignore[no-any-return]
+    for sheet in book["sheets"]:
+        if sheet["properties"]["title"].casefold() == title.casefold():
+            return sheet  # type: ignore[no-any-return]
+    return None
+
+
+def ordered_sheets(book: dict[str, Any]) -> list[dict[str, Any]]:
+    """Sheets in tab order."""
+    return sorted(book["sheets"], key=lambda s: s["properties"]["index"])
+
+
+def size(sheet: dict[str, Any]) -> tuple[int, int]:
+    """(rowCount, columnCount)."""
+    grid = sheet["properties"]["gridProperties"]
+    return int(grid["rowCount"]), int(grid["columnCount"])
+
+
+class Resolved:
+    """A range resolved against a spreadsheet: the sheet and a box clamped to its grid."""
+
+    def __init__(self, sheet: dict[str, Any], parsed: a1.A1, text: str) -> None:
+        self.sheet = sheet
+        self.parsed = parsed
+        self.text = text
+        rows, cols = size(sheet)
+        self.row0 = parsed.row0 or 0
+        self.col0 = parsed.col0 or 0
+        self.row1 = min(parsed.row1, rows) if parsed.row1 is not None else rows
+        self.col1 = min(parsed.col1, cols) if parsed.col1 is not None else cols
+
+    @property
+    def title(self) -> str:
+        """The sheet's title."""
+        return str(self.sheet["properties"]["title"])
+
+    def check_inside(self) -> None:
+        """Sheets refuses a range that starts outside the grid."""
+        rows, cols = size(self.sheet)
+        if self.row0 >= rows or self.col0 >= cols:
+            raise ApiError(
+                400,
+                f"Range ({a1.quote_title(self.title)}!{a1.column_letters(self.col0)}{self.row0 + 1}) "
+                f"exceeds grid limits. Max rows: {rows}, max columns: {cols}",
+            )
+
+    def normalised(self) -> str:
+        """The range as Sheets writes it in replies."""
+        return a1.format_box(
+            self.title,
+            self.row0,
+            self.col0,
+            max(self.row1, self.row0 + 1),
+            max(self.col1, self.col0 + 1),
+        )
+
+
+def resolve(book: dict[str, Any], text: str) -> Resolved:
+    """Parse an A1 range and find its sheet (the first sheet when none is named)."""
+    parsed = a1.parse(text)
+    if parsed.sheet is None:
+        sheet = ordered_sheets(book)[0]
+    else:
+        found = sheet_by_title(book, parsed.sheet)
+        if found is None:
+            raise a1.unparsable(text)
+        sheet = found
+    return Resolved(sheet, parsed, text)
+
+
+def get_cell(sheet: dict[str, Any], row: int, col: int) -> Cell | None:
+    """The stored cell (None when empty)."""
+    rows = sheet["rows"]
+    if row >= len(rows):
+        return None
+    line = rows[row]
+    if col >= len(line):
+        return None
+    return line[col]  # type: ignore[no-any-return]
+
+
+def set_cell(sheet: dict[str, Any], row: int, col: int, cell: Cell | None) -> None:
+    """Store a cell, growing the row lists as needed."""
+    rows = sheet["rows"]
+    if cell is None and (row >= len(rows) or col >= len(rows[row])):
+        return
+    while len(rows) <= row:
+        rows.append([])
+    line = rows[row]
+    while len(line) <= col:
+        line.append(None)
+    line[col] = cell
+
+
+def ensure_grid(sheet: dict[str, Any], row_count: int, col_count: int) -> None:
+    """Grow the grid so that it holds at least this many rows and columns."""
+    grid = sheet["properties"]["gridProperties"]
+    grid["rowCount"] = max(int(grid["rowCount"]), row_count)
+    grid["columnCount"] = max(int(grid["columnCount"]), col_count)
+
+
+def last_data_row(sheet: dict[str, Any]) -> int:
+    """Index after the last row holding any value."""
+    rows = sheet["rows"]
+    for index in range(len(rows) - 1, -1, -1):
+        if any(c is not None for c in rows[index]):
+            return index + 1
+    return 0
+
+
+def insert_rows(book: dict[str, Any], sheet: dict[str, Any], at: int, count: int) -> None:
+    """Insert empty rows before `at`; row metadata below moves down with its rows."""
+    rows = sheet["rows"]
+    if at < len(rows):
+        rows[at:at] = [[] for _ in range(count)]
+    sheet["properties"]["gridProperties"]["rowCount"] += count
+    _shift_metadata(book, sheet, "ROWS", at, count)
+
+
+def insert_columns(book: dict[str, Any], sheet: dict[str, Any], at: int, count: int) -> None:
+    """Insert empty columns before `at`."""
+    for line in sheet["rows"]:
+        if at < len(line):
+            line[at:at] = [None] * count
+    sheet["properties"]["gridProperties"]["columnCount"] += count
+    _shift_metadata(book, sheet, "COLUMNS", at, count)
+
+
+def delete_rows(book: dict[str, Any], sheet: dict[str, Any], start: int, end: int) -> None:
+    """Delete rows [start, end); metadata on them is deleted, metadata below moves up."""
+    del sheet["rows"][start:end]
+    sheet["properties"]["gridProperties"]["rowCount"] -= end - start
+    _delete_metadata_span(book, sheet, "ROWS", start, end)
+
+
+def delete_columns(book: dict[str, Any], sheet: dict[str, Any], start: int, end: int) -> None:
+    """Delete columns [start, end)."""
+    for line in sheet["rows"]:
+        del line[start:end]
+    sheet["properties"]["gridProperties"]["columnCount"] -= end - start
+    _delete_metadata_span(book, sheet, "COLUMNS", start, end)
+
+
+def _dimension_metadata(
+    book: dict[str, Any], sheet: dict[str, Any], dimension: str
+) -> list[dict[str, Any]]:
+    sheet_id = sheet["properties"]["sheetId"]
+    found = []
+    for meta in book.get("developerMetadata", []):
+        span = meta["location"].get("dimensionRange")
+        if span and span.get("sheetId") == sheet_id and span.get("dimension") == dimension:
+            found.append(meta)
+    return found
+
+
+def _shift_metadata(
+    book: dict[str, Any], sheet: dict[str, Any], dimension: str, at: int, count: int
+) -> None:
+    for meta in _dimension_metadata(book, sheet, dimension):
+        span = meta["location"]["dimensionRange"]
+        if span["startIndex"] >= at:
+            span["startIndex"] += count
+            span["endIndex"] += count
+        elif span["endIndex"] > at:
+            span["endIndex"] += count
+
+
+def _delete_metadata_span(
+    book: dict[str, Any], sheet: dict[str, Any], dimension: str, start: int, end: int
+) -> None:
+    count = end - start
+    keep = []
+    doomed = {id(m) for m in _dimension_metadata(book, sheet, dimension)}
+    for meta in book.get("developerMetadata", []):
+        if id(meta) not in doomed:
+            keep.append(meta)
+            continue
+        span = meta["location"]["dimensionRange"]
+        s, e = span["startIndex"], span["endIndex"]
+        if s >= start and e <= end:
+            continue  # its rows are gone, so is it
+        if s >= end:
+            span["startIndex"], span["endIndex"] = s - count, e - count
+        else:
+            overlap = max(0, min(e, end) - max(s, start))
+            span["endIndex"] = e - overlap
+            if s > start:
+                span["startIndex"] = start
+        keep.append(meta)
+    book["developerMetadata"] = keep

@@ -1,0 +1,334 @@
+"""The HTTP side: route on the raw path, validate, apply faults, call the endpoint, answer like Google.
+
+Routing happens on the still-percent-encoded path (gspread encodes `'Tab'!A1:B2` whole, so the
+only literal colons are `:append`, `:clear`, `:batchUpdate` ...). Every API request is counted;
+every successful write is persisted before its reply is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from email import message_from_bytes
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from sos_sync.emulator import admin, batch, calendar, discovery, docs, drive, fields, forms, sheets
+from sos_sync.emulator.errors import ApiError
+from sos_sync.emulator.faults import Faults
+from sos_sync.emulator.request import Request
+from sos_sync.emulator.state import State
+from sos_sync.emulator.stats import Stats
+
+Handler = Callable[[Request], tuple[int, Any]]
+
+HANDLERS: dict[str, Handler] = {
+    **sheets.HANDLERS,
+    **forms.HANDLERS,
+    **calendar.HANDLERS,
+    **drive.HANDLERS,
+    **docs.HANDLERS,
+}
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    """A threading HTTP server holding the emulated world, its faults and statistics."""
+
+    daemon_threads = True
+    request_queue_size = 128
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: State) -> None:
+        super().__init__(address, EmulatorHandler)
+        self.state = state
+        self.faults = Faults()
+        self.stats = Stats()
+
+    @property
+    def base_url(self) -> str:
+        """`http://host:port` of this server."""
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+class EmulatorHandler(BaseHTTPRequestHandler):
+    """One HTTP request (keep-alive, HTTP/1.1)."""
+
+    protocol_version = "HTTP/1.1"
+    server: EmulatorServer
+    server_version = "ESF"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Stay quiet; the admin API has the request log."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        self._handle("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle("POST")
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._handle("PUT")
+
+    def do_PATCH(self) -> None:  # noqa: N802
+        self._handle("PATCH")
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._handle("DELETE")
+
+    # ------------------------------------------------------------------------------------
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _handle(self, http_method: str) -> None:
+        raw_path, _, raw_query = self.path.partition("?")
+        query = parse_qs(raw_query, keep_blank_values=True)
+        body = self._read_body()
+        override = self.headers.get("X-HTTP-Method-Override")
+        if http_method == "POST" and override:
+            http_method = override.upper()
+            if "application/x-www-form-urlencoded" in (self.headers.get("Content-Type") or ""):
+                for key, values in parse_qs(body.decode(), keep_blank_values=True).items():
+                    query.setdefault(key, []).extend(values)
+                body = b""
+        try:
+            if raw_path.startswith("/_emulator/") or raw_path == "/_emulator":
+                status, payload = admin.handle(self.server, http_method, raw_path, query, body)
+                self._send(status, payload)
+            elif raw_path in ("/token", "/oauth2/v4/token"):
+                self._send(*_token(body))
+            elif raw_path.startswith("/batch"):
+                self._batch(raw_path, body)
+            else:
+                self._api(http_method, raw_path, query, body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def _api(
+        self, http_method: str, raw_path: str, query: dict[str, list[str]], body: bytes
+    ) -> None:
+        status, payload, lost = self.server_call(
+            http_method, raw_path, query, body, dict(self.headers.items())
+        )
+        if lost == "drop":
+            self.close_connection = True
+            with suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self._send(status, payload)
+
+    def server_call(
+        self,
+        http_method: str,
+        raw_path: str,
+        query: dict[str, list[str]],
+        body: bytes,
+        headers: dict[str, str],
+    ) -> tuple[int, Any, str | None]:
+        """Run one API call; returns (status, JSON payload, lost-reply mode)."""
+        return call(self.server, http_method, raw_path, query, body, headers)
+
+    def _batch(self, raw_path: str, body: bytes) -> None:
+        content_type = self.headers.get("Content-Type") or ""
+        status, data, reply_type = batch.handle(self.server, content_type, body)
+        self.send_response(status)
+        self.send_header("Content-Type", reply_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send(self, status: int, payload: Any) -> None:
+        data = b"" if payload is None else json.dumps(payload).encode("utf-8")
+        self.send_response(status)
+        if payload is not None:
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if data:
+            self.wfile.write(data)
+
+
+def _token(body: bytes) -> tuple[int, Any]:
+    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+    grant = form.get("grant_type", "")
+    ok = (grant == "urn:ietf:params:oauth:grant-type:jwt-bearer" and form.get("assertion")) or (
+        grant == "refresh_token" and form.get("refresh_token")
+    )
+    if not ok:
+        return 400, {"error": "invalid_grant", "error_description": "Invalid grant."}
+    return 200, {"access_token": "emulator-token", "expires_in": 3600, "token_type": "Bearer"}
+
+
+def _parse_upload(
+    query: dict[str, list[str]], headers: dict[str, str], body: bytes
+) -> tuple[Any, bytes | None, str | None]:
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    upload_type = (query.get("uploadType") or ["media"])[0]
+    if upload_type == "multipart" or content_type.startswith("multipart/"):
+        message: Message = message_from_bytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
+        )
+        parts = message.get_payload() if message.is_multipart() else []
+        if not isinstance(parts, list) or not parts:
+            raise ApiError(400, "Malformed multipart body.", reason="badContent")
+        meta_raw = parts[0].get_payload(decode=True) or b"{}"
+        metadata = json.loads(meta_raw or b"{}")
+        media: bytes | None = None
+        media_type: str | None = None
+        if len(parts) > 1:
+            media = parts[1].get_payload(decode=True) or b""
+            media_type = parts[1].get_content_type()
+        return metadata, media, media_type
+    if upload_type == "resumable":
+        raise ApiError(400, "Resumable uploads are not emulated; use uploadType=multipart.")
+    return None, body, content_type.split(";")[0].strip() or "application/octet-stream"
+
+
+def call(
+    server: EmulatorServer,
+    http_method: str,
+    raw_path: str,
+    query: dict[str, list[str]],
+    body: bytes,
+    headers: dict[str, str],
+) -> tuple[int, Any, str | None]:
+    """Route, validate, fault, apply, persist and count one API request."""
+    match = discovery.route(http_method, raw_path)
+    if match is None:
+        api = _guess_api(raw_path)
+        error = ApiError(404, f"Method not found: {http_method} {raw_path}")
+        server.stats.record(api, "unknown", http_method, raw_path, 404, [])
+        return 404, error.body(api), None
+    api = match.route.api
+    method_id = match.route.method_id
+    is_write = http_method != "GET"
+    outcome = server.faults.decide(api, method_id, is_write, set(match.path_params.values()))
+    if outcome.delay:
+        time.sleep(outcome.delay)
+    status: int
+    payload: Any
+    try:
+        if outcome.error is not None:
+            raise outcome.error
+        discovery.validate_query(match, query)
+        media: bytes | None = None
+        media_type: str | None = None
+        parsed: Any = None
+        if match.route.upload:
+            parsed, media, media_type = _parse_upload(query, headers, body)
+        elif body:
+            try:
+                parsed = json.loads(body)
+            except ValueError as exc:
+                raise ApiError(400, "Invalid JSON payload received.", reason="parseError") from exc
+        discovery.validate_body(match, parsed)
+        request = Request(
+            api=api,
+            method_id=method_id,
+            http_method=http_method,
+            path_params=match.path_params,
+            query=query,
+            body=parsed,
+            state=server.state,
+            headers=headers,
+            media=media,
+            media_type=media_type,
+            upload=match.route.upload,
+        )
+        handler = HANDLERS.get(method_id)
+        if handler is None:
+            raise ApiError(501, f"{method_id} is not emulated.", status="UNIMPLEMENTED")
+        with server.state.lock:
+            status, payload = handler(request)
+            if is_write and status < 400:
+                server.state.save()
+        selector = query.get("fields")
+        if selector and payload is not None and status < 400:
+            payload = fields.apply(payload, fields.parse(selector[0]))
+    except ApiError as exc:
+        status, payload = exc.code, exc.body(api)
+    lost = outcome.lost_reply if status < 400 else None
+    if lost == "500":
+        status, payload = 500, ApiError(500, "Internal error encountered.").body(api)
+    server.stats.record(api, method_id, http_method, raw_path, status, outcome.fired)
+    return status, payload, lost
+
+
+def _guess_api(raw_path: str) -> str:
+    for prefix, api in (
+        ("/v4/", "sheets"),
+        ("/drive/", "drive"),
+        ("/upload/drive/", "drive"),
+        ("/calendar/", "calendar"),
+        ("/v1/forms", "forms"),
+        ("/v1/documents", "docs"),
+    ):
+        if raw_path.startswith(prefix):
+            return api
+    return "unknown"
+
+
+class RunningEmulator:
+    """An emulator serving from a background thread (tests, the demo)."""
+
+    def __init__(self, server: EmulatorServer, thread: threading.Thread) -> None:
+        self.server = server
+        self.thread = thread
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT`."""
+        return self.server.base_url
+
+    @property
+    def state(self) -> State:
+        """The world it serves."""
+        return self.server.state
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def __enter__(self) -> RunningEmulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def make_server(
+    host: str = "127.0.0.1", port: int = 0, state_file: str | Path | None = None
+) -> EmulatorServer:
+    """A bound (not yet serving) emulator."""
+    return EmulatorServer((host, port), State(state_file))
+
+
+def start_in_thread(
+    state_file: str | Path | None = None, host: str = "127.0.0.1", port: int = 0
+) -> RunningEmulator:
+    """Serve an emulator from a daemon thread; use `.base_url`, then `.stop()` (or `with`)."""
+    server = make_server(host, port, state_file)
+    thread = threading.Thread(target=server.serve_forever, name="sos-emulator", daemon=True)
+    thread.start()
+    return RunningEmulator(server, thread)
+
+
+@contextmanager
+def running(state_file: str | Path | None = None) -> Iterator[RunningEmulator]:
+    """`with running() as emu:` - an emulator for the length of a block."""
+    emu = start_in_thread(state_file)
+    try:
+        yield emu
+    finally:
+        emu.stop()

@@ -1,0 +1,1 @@
+"""The Google backend: all gspread / googleapiclient code lives in this package."""
