@@ -56,6 +56,7 @@ first, then Developing, each in criteria order). Filters: ``long_date`` ("14 Jul
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import traceback
@@ -254,9 +255,10 @@ def render_document(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )
         raise TemplateError(f"{kind} context for document `{key}`: {problems}") from None
-    env = _environment(templates_dir)
     name = f"{kind}.html.j2"
-    sources = _template_sources(env, name, templates_dir)
+    sources = _template_sources(name, templates_dir)
+    sources_digest = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
+    env = _environment(templates_dir.resolve(), sources_digest)
     title = _title(kind, ctx)
     variables: dict[str, Any] = {f: getattr(ctx, f) for f in type(ctx).model_fields}
     variables["title"] = title
@@ -325,7 +327,13 @@ def names(people: list[str]) -> str:
     return people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
 
 
-def _environment(templates_dir: Path) -> jinja2.Environment:
+@functools.lru_cache(maxsize=16)
+def _environment(templates_dir: Path, sources_digest: str) -> jinja2.Environment:
+    """One environment (and compiled-template cache) per folder and exact template sources.
+
+    Keyed on the digest of the sources just read, so what is rendered is what was hashed,
+    and an edited template is recompiled, not served stale from the cache.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=True,
@@ -333,14 +341,24 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,
     )
     env.filters.update(long_date=long_date, paras=paras, names=names, sentence=sentence)
     return env
 
 
-def _template_sources(env: jinja2.Environment, name: str, templates_dir: Path) -> dict[str, str]:
+_PARSER = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _references(source: str, name: str, filename: str) -> tuple[str, ...]:
+    ast = _PARSER.parse(source, name, filename)
+    return tuple(n for n in meta.find_referenced_templates(ast) if n is not None)
+
+
+def _template_sources(name: str, templates_dir: Path) -> dict[str, str]:
     """The source of `name` and of every template it extends, includes or imports."""
-    assert env.loader is not None
+    loader = jinja2.FileSystemLoader(str(templates_dir))
     sources: dict[str, str] = {}
     pending = [name]
     while pending:
@@ -348,8 +366,8 @@ def _template_sources(env: jinja2.Environment, name: str, templates_dir: Path) -
         if current in sources:
             continue
         try:
-            source, _, _ = env.loader.get_source(env, current)
-            ast = env.parse(source, current, str(templates_dir / current))
+            source, filename, _ = loader.get_source(_PARSER, current)
+            pending.extend(_references(source, current, filename or current))
         except jinja2.TemplateNotFound:
             raise TemplateError(
                 f"{templates_dir / current}: template not found", template=current
@@ -357,7 +375,6 @@ def _template_sources(env: jinja2.Environment, name: str, templates_dir: Path) -
         except jinja2.TemplateSyntaxError as exc:
             raise _syntax_error(exc, templates_dir) from None
         sources[current] = source
-        pending.extend(n for n in meta.find_referenced_templates(ast) if n is not None)
     return sources
 
 

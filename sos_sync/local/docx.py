@@ -276,11 +276,19 @@ def read_inputs_hash(path: Path) -> str | None:
 
 
 class _Numbering:
-    """Makes each numbered list start again at 1 (Word otherwise continues the count)."""
+    """Style ids by name, and a fresh numbering per numbered list (Word otherwise
+    continues the count from the previous list)."""
 
     def __init__(self, document: DocxDocument) -> None:
         self._document = document
         self._num_ids: dict[int, int] = {}
+        self._style_ids: dict[str, str] = {}
+
+    def style_id(self, name: str) -> str:
+        # Looking a style up by name is slow in python-docx; do it once per style.
+        if name not in self._style_ids:
+            self._style_ids[name] = self._document.styles[name].style_id
+        return self._style_ids[name]
 
     def num_id(self, list_id: int) -> int:
         if list_id not in self._num_ids:
@@ -296,7 +304,8 @@ class _Numbering:
 
 
 def _write_para(paragraph: Paragraph, para: _Para, numbering: _Numbering) -> None:
-    paragraph.style = para.style
+    if para.style != "Normal":
+        paragraph._p.style = numbering.style_id(para.style)
     if para.numbered_list is not None:
         num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
         num_pr.get_or_add_ilvl().val = 0
@@ -348,14 +357,16 @@ def docx_fingerprint(path: Path) -> str:
     properties are ignored); any edit to the visible content changes it.
     """
     document = docx.Document(str(path))
+    # Style names by id, read once (python-docx's per-paragraph lookup is slow).
+    styles = {s.style_id: s.name for s in document.styles}
     body: list[Any] = []
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
-            body.append(_para_shape(Paragraph(element, document)))
+            body.append(_para_shape(Paragraph(element, document), styles))
         elif element.tag == qn("w:tbl"):
             table = Table(element, document)
             rows = [
-                [[_para_shape(p) for p in cell.paragraphs] for cell in row.cells]
+                [[_para_shape(p, styles) for p in cell.paragraphs] for cell in row.cells]
                 for row in table.rows
             ]
             body.append({"table": table.style.name if table.style else None, "rows": rows})
@@ -363,7 +374,7 @@ def docx_fingerprint(path: Path) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _para_shape(paragraph: Paragraph) -> dict[str, Any]:
+def _para_shape(paragraph: Paragraph, styles: dict[str, str]) -> dict[str, Any]:
     runs: list[list[Any]] = []
     for item in paragraph.iter_inner_content():
         pieces = (
@@ -381,7 +392,7 @@ def _para_shape(paragraph: Paragraph) -> dict[str, Any]:
     num_pr: Any = ppr.numPr if ppr is not None else None
     level = num_pr.ilvl.val if num_pr is not None and num_pr.ilvl is not None else None
     return {
-        "style": paragraph.style.name if paragraph.style else None,
+        "style": styles.get(paragraph._p.style or "", "Normal") if paragraph._p.style else "Normal",
         "level": level,
         "runs": runs,
     }
