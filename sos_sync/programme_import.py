@@ -93,6 +93,11 @@ _DAY_LIST = re.compile(
     re.IGNORECASE,
 )
 _DAY_ITEM = re.compile(rf"((?:{_WEEKDAY},?\s+)?\d{{1,2}}{_ORD})\s*(?:,|&|\band\b)?\s*", re.I)
+_REMARK = re.compile(
+    r"\b(dates?|times?|change|provisional|tentative|confirm|approx\w*|tbc|may|might|subject"
+    r"|possibly|probably|likely|expected|estimated|rescheduled|cancelled|postponed)\b",
+    re.IGNORECASE,
+)
 _ALL_DAY = re.compile(r"\ball[- ]day\b", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _TBC = re.compile(
@@ -441,7 +446,8 @@ def _parse_when(
 ) -> list[_When]:
     """Every occurrence in a When cell; an empty list means "on request"."""
     text = _expand_day_lists(_clean(cell), ref, choices)
-    matches = list(_DATE.finditer(text))
+    # A month name on its own counts only when capitalised: "date may change" is no date.
+    matches = [m for m in _DATE.finditer(text) if not m["om"] or m["om"][0].isupper()]
     if not matches:
         if not text:
             warnings.append(f"{ref}: the When cell is empty; made it on request.")
@@ -783,6 +789,10 @@ def import_offer(
                 venue = ""
                 if "to be confirmed" not in column_where:
                     column_where = clean_where(f"{column_where} venue TBC")
+            if _REMARK.search(venue):  # "6 Nov 2024 (provisional)" is a remark, not a place
+                choices.append(f"{row.ref}: `{venue}` after {w.source} is a remark; put in notes.")
+                w.note = " ".join(n for n in (w.note, venue[:1].upper() + venue[1:] + ".") if n)
+                venue = ""
             w.venue = venue
             where = w.venue or column_where
             if w.venue and len(whens) > 1:

@@ -111,6 +111,13 @@ def test_words_between_dates_are_not_venues(when: str, wheres: list[str]) -> Non
     assert [e.where for e in report.programme.events] == wheres
 
 
+def test_may_the_verb_is_not_a_month() -> None:
+    report = table("Meeting\t6 Nov 2024 (date may change)\tOnline")
+    (event,) = report.programme.events
+    assert (event.start, event.where, event.notes) == ("2024-11-06", "Online", "Date may change.")
+    assert one("May").start == "2025-05"
+
+
 def test_school_day_time_without_am_pm_is_afternoon_and_noted() -> None:
     report = table("Intro\t1 st October 2024 3:30 – 5:00\tOnline")
     assert report.programme.events[0].start == "2024-10-01T15:30"
