@@ -502,3 +502,14 @@ def test_fingerprint_is_stable_and_detects_edits(tmp_path: Path) -> None:
     cell.tables[0].rows[1].cells[3].paragraphs[0].runs[0].text = "Embedded"
     cell.save(str(tmp_path / "third.docx"))
     assert docx_fingerprint(tmp_path / "third.docx") != generated
+
+
+def test_edited_template_is_not_served_stale(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(default_templates_dir(), templates)
+    before = render("award_letter", award_context(), templates)
+    letter = templates / "award_letter.html.j2"
+    letter.write_text(letter.read_text().replace("Celebrate with us.", "Party time."))
+    after = render("award_letter", award_context(), templates)
+    assert "Celebrate with us." in before.html and "Party time." in after.html
+    assert before.inputs_hash != after.inputs_hash
