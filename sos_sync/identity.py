@@ -8,6 +8,7 @@ more, or none, go to `Needs review` with the candidates. It never guesses betwee
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ _REPLACEMENTS = (
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """A school name folded for comparison: `St. Mary's C of E Primary School` -> `st marys ce primary`."""
     s = unicodedata.normalize("NFKD", name)
@@ -103,7 +105,12 @@ class SchoolIndex:
         known = self.names.get(urn)
         if not known or not name.strip():
             return False
-        a, b = normalise_name(known), normalise_name(name)
-        if a == b or a in b or b in a:
-            return False
-        return fuzz.token_set_ratio(a, b) < 70
+        return _different(known, name)
+
+
+@functools.lru_cache(maxsize=65536)
+def _different(known: str, name: str) -> bool:
+    a, b = normalise_name(known), normalise_name(name)
+    if a == b or a in b or b in a:
+        return False
+    return bool(fuzz.token_set_ratio(a, b) < 70)

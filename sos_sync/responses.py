@@ -9,6 +9,7 @@ nothing is dropped, a bad value becomes a `Needs review` row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -188,7 +189,9 @@ _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": 
 
 def clean_text(text: str) -> str:
     """Form text without characters no spreadsheet can hold (NUL and other controls)."""
-    return _ILLEGAL.sub("", text).strip()
+    if _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    return text.strip()
 
 
 def normalise_email(text: str) -> str | None:
@@ -206,19 +209,22 @@ def normalise_urn(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(_DASHES)).strip().casefold()
+    return " ".join(text.translate(_DASHES).split()).casefold()
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
+    return {_fold(c): c for c in choices}
 
 
 def match_choice(value: str, choices: tuple[str, ...]) -> str | None:
     """The choice a value names, forgiving case, spacing and dash style."""
-    folded = _fold(value)
-    for c in choices:
-        if _fold(c) == folded:
-            return c
-    return None
+    return _choice_index(choices).get(_fold(value))
 
 
+@functools.lru_cache(maxsize=16384)
 def split_checkbox(value: Answer, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """Split a checkbox answer into known labels and unknown parts.
 
@@ -229,7 +235,7 @@ def split_checkbox(value: Answer, labels: tuple[str, ...]) -> tuple[list[str], l
     parts = list(value) if isinstance(value, tuple) else [value]
     known: list[str] = []
     unknown: list[str] = []
-    by_fold = {_fold(lbl): lbl for lbl in labels}
+    by_fold = _choice_index(labels)
     for part in parts:
         rest = part.strip()
         if not rest:

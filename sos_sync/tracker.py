@@ -251,10 +251,15 @@ class TabData:
     _indexes: dict[str, tuple[dict[str, int], list[str]]] = field(default_factory=dict, repr=False)
 
     def col_index(self) -> dict[str, int]:
+        """Header -> column position (the first column of that name wins)."""
+        cached = self._indexes.get("\x00columns")
+        if cached is not None:
+            return cached[0]
         out: dict[str, int] = {}
         for i, h in enumerate(self.header):
             if h and h not in out:
                 out[h] = i
+        self._indexes["\x00columns"] = (out, [])
         return out
 
     def value(self, key_col: str, key: str, column: str) -> str | None:
@@ -292,6 +297,8 @@ class TabData:
 
 def cell_text(value: object) -> str:
     """A cell's value as the text the sync compares (dates ISO, whole numbers without `.0`)."""
+    if value.__class__ is str:
+        return value  # type: ignore[return-value]
     if value is None:
         return ""
     if isinstance(value, bool):
