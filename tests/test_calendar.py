@@ -355,3 +355,40 @@ def test_any_events_round_trip_through_ics_and_google(wanted: list[CalendarEvent
         path.write_bytes(data)
         assert read_ics(path) == {e.key: e for e in wanted}
         assert render_ics(wanted, read_ics_entries(path), LATER) == data
+
+
+# -- against the emulator, with the real googleapiclient ------------------------------------------
+
+
+def test_bodies_round_trip_through_the_calendar_emulator() -> None:
+    from sos_sync.emulator import running
+    from sos_sync.emulator.client import EmulatorAdmin
+    from sos_sync.google.transport import build_service, emulator_credentials
+
+    with running() as emu:
+        calendar_id = EmulatorAdmin(emu.base_url).create_calendar("sanctuary")["id"]
+        service = build_service("calendar", "v3", emulator_credentials(), emu.base_url, timeout=10)
+        api = service.events()
+        wanted = events({"network-meeting-2024-11-06": ["b@x.org", "a@x.org"]})
+        for event in wanted:
+            body = google_body(event)
+            api.insert(
+                calendarId=calendar_id, body=body, sendUpdates=send_updates("none")
+            ).execute()
+            stored = api.get(calendarId=calendar_id, eventId=body["id"]).execute()
+            assert from_google(stored) == event
+            assert not edited_in_calendar(stored)
+        intro = event_id(wanted[0].key)
+        api.patch(
+            calendarId=calendar_id,
+            eventId=intro,
+            body={"start": {"dateTime": "2024-10-01T16:00:00+01:00"}},
+        ).execute()
+        assert edited_in_calendar(api.get(calendarId=calendar_id, eventId=intro).execute())
+        api.delete(calendarId=calendar_id, eventId=intro).execute()
+        assert from_google(api.get(calendarId=calendar_id, eventId=intro).execute()) is None
+        found = api.list(
+            calendarId=calendar_id,
+            privateExtendedProperty=["sos_key=programme:network-meeting-2024-11-06"],
+        ).execute()
+        assert [from_google(i) for i in found["items"]] == [wanted[2]]
