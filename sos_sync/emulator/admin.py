@@ -8,7 +8,7 @@
 | POST /_emulator/settings | `{"serviceAccount": bool}` | settings |
 | POST /_emulator/spreadsheets | `{spreadsheetId?, title, sheets?: [titles], parents?}` | Spreadsheet |
 | POST /_emulator/forms | `{formId?, title, items: [{title, kind, questionId?, options?}]}` | Form |
-| POST /_emulator/forms/{id}/responses | `{responseId?, answers: {qid or title: str or [str]}, respondentEmail?, lastSubmittedTime?}` | FormResponse |
+| POST /_emulator/forms/{id}/responses | `{"responses": [...]}` (bulk) or `{responseId?, answers: {qid or title: str or [str]}, respondentEmail?, lastSubmittedTime?}` | FormResponse |
 | PATCH /_emulator/forms/{id}/responses/{rid} | `{answers?, lastSubmittedTime?}` | FormResponse (newer lastSubmittedTime) |
 | DELETE /_emulator/forms/{id}/responses/{rid} | - | 204 |
 | POST /_emulator/calendars | `{id, summary?, timeZone?}` | calendar |
@@ -96,6 +96,9 @@ def _dispatch(
         return 200, forms.public_form(forms.build_form(state, body))
     found = re.fullmatch(r"forms/([^/]+)/responses", route)
     if found and method == "POST":
+        if "responses" in body:  # bulk: {"responses": [response, ...]}
+            added = [forms.add_response(state, found.group(1), item) for item in body["responses"]]
+            return 200, {"responses": added}
         return 200, forms.add_response(state, found.group(1), body)
     found = re.fullmatch(r"forms/([^/]+)/responses/([^/]+)", route)
     if found:

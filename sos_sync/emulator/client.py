@@ -106,6 +106,11 @@ class EmulatorAdmin:
             {k: v for k, v in body.items() if v is not None},
         )
 
+    def add_responses(self, form_id: str, responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Many responses in one call; each `{"answers", "responseId"?, "respondentEmail"?, "lastSubmittedTime"?}`."""
+        reply = self._call("POST", f"forms/{form_id}/responses", {"responses": responses})
+        return reply["responses"]  # type: ignore[no-any-return]
+
     def edit_response(
         self,
         form_id: str,

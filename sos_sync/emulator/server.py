@@ -66,6 +66,11 @@ class EmulatorHandler(BaseHTTPRequestHandler):
     server_version = "ESF"
     sys_version = ""
 
+    def setup(self) -> None:
+        """Disable Nagle: headers and body go out as separate writes on a kept-alive socket."""
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Stay quiet; the admin API has the request log."""
 

@@ -189,7 +189,7 @@ def _update_sheet_properties(
     if paths == ["*"]:
         paths = [k for k in props if k != "sheetId"]
     for path in paths:
-        parts = path.split(".")
+        parts = path.replace("/", ".").split(".")
         if parts[0] == "sheetId":
             continue
         if parts[0] == "title":
@@ -213,7 +213,11 @@ def _update_spreadsheet_properties(
     if not mask:
         raise Invalid("At least one field must be updated, 'fields' is empty")
     for path in mask.split(","):
-        _set_path(book["properties"], body.get("properties") or {}, path.strip().split("."))
+        _set_path(
+            book["properties"],
+            body.get("properties") or {},
+            path.strip().replace("/", ".").split("."),
+        )
     return {}
 
 
@@ -263,7 +267,7 @@ def _update_metadata(state: State, book: dict[str, Any], body: dict[str, Any]) -
                 if path == "location":
                     meta["location"] = _location(book, changes.get("location") or {})
                 else:
-                    _set_path(meta, changes, path.split("."))
+                    _set_path(meta, changes, path.replace("/", ".").split("."))
             updated.append(public_metadata(meta))
     return {"updateDeveloperMetadata": {"developerMetadata": updated} if updated else {}}
 

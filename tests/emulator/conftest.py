@@ -1,0 +1,75 @@
+"""One emulator per test session (per xdist worker); its world is reset before every test.
+
+The clients are the real ones: gspread and googleapiclient, pointed at the emulator by
+`sos_sync.google.transport`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sos_sync.emulator import RunningEmulator, start_in_thread
+from sos_sync.emulator.client import EmulatorAdmin
+from sos_sync.google.transport import build_service, emulator_credentials, sheets_client
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[RunningEmulator]:
+    emu = start_in_thread()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def admin(emulator: RunningEmulator) -> EmulatorAdmin:
+    client = EmulatorAdmin(emulator.base_url)
+    client.reset()
+    return client
+
+
+@pytest.fixture
+def gc(emulator: RunningEmulator, admin: EmulatorAdmin) -> Any:
+    return sheets_client(emulator_credentials(), emulator.base_url, timeout=10)
+
+
+@pytest.fixture(scope="session")
+def _services(emulator: RunningEmulator) -> dict[str, Any]:
+    creds = emulator_credentials()
+    return {
+        name: build_service(name, version, creds, emulator.base_url, timeout=10)
+        for name, version in (
+            ("drive", "v3"),
+            ("calendar", "v3"),
+            ("forms", "v1"),
+            ("docs", "v1"),
+            ("sheets", "v4"),
+        )
+    }
+
+
+@pytest.fixture
+def drive(_services: dict[str, Any], admin: EmulatorAdmin) -> Any:
+    return _services["drive"]
+
+
+@pytest.fixture
+def calendar(_services: dict[str, Any], admin: EmulatorAdmin) -> Any:
+    return _services["calendar"]
+
+
+@pytest.fixture
+def forms(_services: dict[str, Any], admin: EmulatorAdmin) -> Any:
+    return _services["forms"]
+
+
+@pytest.fixture
+def docs(_services: dict[str, Any], admin: EmulatorAdmin) -> Any:
+    return _services["docs"]
+
+
+@pytest.fixture
+def sheets_api(_services: dict[str, Any], admin: EmulatorAdmin) -> Any:
+    return _services["sheets"]
