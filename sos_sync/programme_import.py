@@ -214,7 +214,7 @@ def _is_header(cells: list[str]) -> bool:
     return names == ["what", "when", "where"]
 
 
-def find_table(text: str, warnings: list[str]) -> list[_Row]:
+def _find_table(text: str, warnings: list[str]) -> list[_Row]:
     """The rows under the first `What? / When? / Where?` header, up to the first non-row."""
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if _is_header(_cells(line))), None)
@@ -761,7 +761,7 @@ def import_offer(
         choices.append(f"The document names no academic year; used the existing {year_name}.")
 
     drafts: list[_Draft] = []
-    for row in find_table(text, warnings):
+    for row in _find_table(text, warnings):
         title, notes, shortened, asides = _title_and_notes(row.what)
         short = short_title(title)
         column_where = clean_where(row.where)
