@@ -40,6 +40,15 @@ def nanos(stamp: str) -> int:
     return int(whole.timestamp()) * 1_000_000_000 + int(fraction or 0)
 
 
+def _millis(stamp: str) -> str:
+    """createTime precision: milliseconds (lastSubmittedTime carries more)."""
+    match = _STAMP.match(stamp)
+    if not match:
+        raise ValueError(f"not an RFC 3339 Zulu timestamp: {stamp}")
+    fraction = (match.group(2) or ".000")[:4].ljust(4, "0")
+    return f"{match.group(1)}{fraction}Z"
+
+
 def new_response_id() -> str:
     """A responseId shaped like Google's."""
     return "ACYDBN" + secrets.token_urlsafe(42).replace("-", "x").replace("_", "y")[:50]
@@ -184,7 +193,7 @@ def add_response(state: State, form_id: str, spec: dict[str, Any]) -> dict[str, 
     if response_id in form["responses"]:
         raise ValueError(f"response {response_id} already exists; edit it instead")
     submitted = spec.get("lastSubmittedTime") or spec.get("createTime") or submitted_now()
-    created = spec.get("createTime") or submitted[:23] + "Z"
+    created = spec.get("createTime") or _millis(submitted)
     nanos(submitted)
     nanos(created)
     response: dict[str, Any] = {
