@@ -40,6 +40,8 @@ from .tracker import (
 )
 
 EXCEL_CELL_LIMIT = 32_000
+# one-off notices: reported once, never "cleared" when the condition is gone
+NOTICES = frozenset({"row_deleted"})
 
 
 @dataclass
@@ -421,6 +423,7 @@ class _Planner:
                         value=kind,
                     )
                 )
+                self.diff(tab, {})  # the tab and its headers still exist; no row is touched
                 continue
             desired: dict[str, dict[str, str]] = {}
             for r in by_kind.get(kind, []):
@@ -541,10 +544,14 @@ class _Planner:
                 "Value": _fit(p.value),
                 "Reason": p.reason,
                 "Candidates": p.candidates,
-                "Status": "Open",
+                "Status": "Notice" if p.code in NOTICES else "Open",
             }
         for key in existing & remembered:
-            if key not in desired:
+            if (
+                key not in desired
+                and current
+                and current.value(NEEDS_REVIEW.key, key, "Status") == "Open"
+            ):
                 desired[key] = {"Status": "Cleared: no longer found"}
         self.diff(NEEDS_REVIEW, desired)
         return [p for p in all_problems if p.key not in existing and p.key not in remembered]
@@ -602,7 +609,7 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
         "Value": str(stalled),
         "Detail": f"no activity for {config.rules.stalled_after_days} days",
     }
-    open_problems = sum(1 for _ in all_problems)
+    open_problems = sum(1 for pr in all_problems if pr.code not in NOTICES)
     dashboard["Open problems"] = {
         "Measure": "Open problems",
         "Value": str(open_problems),
@@ -621,27 +628,28 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
             "Detail": headline,
         }
     p.diff(DASHBOARD, dashboard)
-    if changes:
-        p.diff(
-            RUN_LOG,
-            {
-                run_id: {
-                    "Run ID": run_id,
-                    "Started": today.isoformat(),
-                    "Backend": config.backend,
-                    "Result": "OK" if not snapshot.responses.failed else "Completed; a form failed",
-                    "New responses": str(responses_new),
-                    "Updated responses": str(responses_updated),
-                    "Schools created": str(len(schools_diff.created)),
-                    "Schools moved": str(len(moves)),
-                    "Events changed": "0",
-                    "Documents changed": "0",
-                    "New problems": str(len(new_problems)),
-                    "Cells written": str(changes),
-                    "Summary": headline,
-                }
-            },
-        )
+    p.diff(
+        RUN_LOG,
+        {}
+        if not changes
+        else {
+            run_id: {
+                "Run ID": run_id,
+                "Started": today.isoformat(),
+                "Backend": config.backend,
+                "Result": "OK" if not snapshot.responses.failed else "Completed; a form failed",
+                "New responses": str(responses_new),
+                "Updated responses": str(responses_updated),
+                "Schools created": str(len(schools_diff.created)),
+                "Schools moved": str(len(moves)),
+                "Events changed": "0",
+                "Documents changed": "0",
+                "New problems": str(len(new_problems)),
+                "Cells written": str(changes),
+                "Summary": headline,
+            }
+        },
+    )
     # keep memory of tabs that were not diffed this run
     memory: Memory = {**snapshot.state.memory, **p.new_memory}
     pending: Memory = {}

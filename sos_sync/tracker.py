@@ -478,6 +478,16 @@ def diff_tab(
         if cells:
             rows.append(RowWrite(key, tuple(cells)))
             out.updated.append(key)
+    # what an unfinished run wrote and is still there is the sync's own
+    for key, cells in pending.items():
+        pos = index.get(key)
+        if pos is None:
+            continue
+        row = current.rows[pos]
+        for col, v in cells.items():
+            ci = colpos.get(col)
+            if v != "" and ci is not None and ci < len(row) and row[ci] == v:
+                new_memory.setdefault(key, {}).setdefault(col, v)
     for key in keep_rows:
         new_memory.setdefault(key, {})
     out.plan = TabPlan(spec.name, spec.key, add_headers, tuple(rows))

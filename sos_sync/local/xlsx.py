@@ -118,6 +118,8 @@ class XlsxTracker:
     def _apply_tab(self, ws: Worksheet, spec: TabSpec, plan: TabPlan) -> int:
         header = [cell_text(c.value) for c in next(ws.iter_rows(min_row=1, max_row=1), ())]
         cols = {h: i + 1 for i, h in reversed(list(enumerate(header))) if h}
+        while header and header[-1] == "":
+            header.pop()
         written = 0
         next_col = len(header) + 1
         for name in plan.add_headers:

@@ -1,0 +1,36 @@
+"""Shared fixtures: fresh workspaces, the demo inbox, and a lead's hands on the tracker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import TODAY
+
+from sos_sync.config import load_config
+from sos_sync.sample import write_demo_inbox
+from sos_sync.sync import RunResult, run_sync
+from sos_sync.workspace import init_workspace
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A new local workspace with the demo's inbox."""
+    ws = init_workspace(tmp_path / "ws")
+    write_demo_inbox(ws / "inbox", load_config(ws))
+    return ws
+
+
+@pytest.fixture
+def empty_workspace(tmp_path: Path) -> Path:
+    return init_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def sync() -> Callable[..., RunResult]:
+    def run(ws: Path, today: dt.date = TODAY, **kw: object) -> RunResult:
+        return run_sync(ws, today, **kw)  # type: ignore[arg-type]
+
+    return run
