@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import secrets
 from email import message_from_bytes
+from email.message import Message
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
 
 if TYPE_CHECKING:
@@ -43,9 +44,10 @@ def handle(server: EmulatorServer, content_type: str, body: bytes) -> tuple[int,
         return 400, json.dumps(error).encode(), "application/json; charset=UTF-8"
     boundary = "batch_" + secrets.token_hex(12)
     out: list[bytes] = []
-    for part in parts:
+    for item in parts:
+        part = cast(Message, item)
         content_id = part.get("Content-ID", "")
-        inner = part.get_payload(decode=True) or b""
+        inner = cast(bytes, part.get_payload(decode=True)) or b""
         method, target, headers, inner_body = _split_http(inner)
         path, _, raw_query = target.partition("?")
         if path.startswith("http"):

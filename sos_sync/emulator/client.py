@@ -25,7 +25,7 @@ class EmulatorAdmin:
         path: str,
         body: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
-    ) -> Any:
+    ) -> dict[str, Any]:
         response = self._session.request(
             method,
             f"{self.base_url}/_emulator/{path}",
@@ -37,7 +37,8 @@ class EmulatorAdmin:
             raise EmulatorAdminError(
                 f"{method} /_emulator/{path}: {response.status_code} {response.text}"
             )
-        return response.json() if response.content else None
+        reply: dict[str, Any] = response.json() if response.content else {}
+        return reply
 
     # world ---------------------------------------------------------------------------------
     def health(self) -> bool:
@@ -50,7 +51,7 @@ class EmulatorAdmin:
 
     def state(self) -> dict[str, Any]:
         """The whole emulated world (debugging)."""
-        return self._call("GET", "state")  # type: ignore[no-any-return]
+        return self._call("GET", "state")
 
     def set_service_account(self, enabled: bool = True) -> None:
         """Act as a service account without DWD: no My Drive storage, no calendar attendees."""
@@ -71,7 +72,7 @@ class EmulatorAdmin:
             "sheets": sheets,
             "parents": parents,
         }
-        return self._call("POST", "spreadsheets", {k: v for k, v in body.items() if v is not None})  # type: ignore[no-any-return]
+        return self._call("POST", "spreadsheets", {k: v for k, v in body.items() if v is not None})
 
     def create_form(
         self, title: str, items: list[dict[str, Any]], form_id: str | None = None, **extra: Any
@@ -81,7 +82,7 @@ class EmulatorAdmin:
         body = {"title": title, "items": items, **extra}
         if form_id:
             body["formId"] = form_id
-        return self._call("POST", "forms", body)  # type: ignore[no-any-return]
+        return self._call("POST", "forms", body)
 
     def add_response(
         self,
@@ -102,14 +103,15 @@ class EmulatorAdmin:
         }
         return self._call(
             "POST",
-            f"forms/{form_id}/responses",  # type: ignore[no-any-return]
+            f"forms/{form_id}/responses",
             {k: v for k, v in body.items() if v is not None},
         )
 
     def add_responses(self, form_id: str, responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Many responses in one call; each `{"answers", "responseId"?, "respondentEmail"?, "lastSubmittedTime"?}`."""
         reply = self._call("POST", f"forms/{form_id}/responses", {"responses": responses})
-        return reply["responses"]  # type: ignore[no-any-return]
+        added: list[dict[str, Any]] = reply["responses"]
+        return added
 
     def edit_response(
         self,
@@ -124,7 +126,7 @@ class EmulatorAdmin:
             body["answers"] = answers
         if submitted is not None:
             body["lastSubmittedTime"] = submitted
-        return self._call("PATCH", f"forms/{form_id}/responses/{response_id}", body)  # type: ignore[no-any-return]
+        return self._call("PATCH", f"forms/{form_id}/responses/{response_id}", body)
 
     def delete_response(self, form_id: str, response_id: str) -> None:
         """Delete a response (as a form owner can in the Forms UI)."""
@@ -136,32 +138,35 @@ class EmulatorAdmin:
         """A calendar the caller can write to."""
         return self._call(
             "POST",
-            "calendars",  # type: ignore[no-any-return]
+            "calendars",
             {"id": calendar_id, "summary": summary or calendar_id, "timeZone": time_zone},
         )
 
     def notifications(self, calendar_id: str) -> list[dict[str, Any]]:
         """Invitation e-mails Google would have sent for this calendar (sendUpdates != none)."""
-        return self._call("GET", f"calendars/{calendar_id}/notifications")["notifications"]  # type: ignore[no-any-return]
+        sent: list[dict[str, Any]] = self._call("GET", f"calendars/{calendar_id}/notifications")[
+            "notifications"
+        ]
+        return sent
 
     def create_folder(
         self, name: str, folder_id: str | None = None, parents: list[str] | None = None
     ) -> dict[str, Any]:
         """A Drive folder (in My Drive, another folder, or a shared drive given as parent)."""
         body = {"name": name, "id": folder_id, "parents": parents}
-        return self._call("POST", "drive/folders", {k: v for k, v in body.items() if v is not None})  # type: ignore[no-any-return]
+        return self._call("POST", "drive/folders", {k: v for k, v in body.items() if v is not None})
 
     def create_shared_drive(self, name: str, drive_id: str | None = None) -> dict[str, Any]:
         """A shared drive (its id is also the id of its root folder)."""
         body = {"name": name, "id": drive_id}
         return self._call(
             "POST", "drive/shared-drives", {k: v for k, v in body.items() if v is not None}
-        )  # type: ignore[no-any-return]
+        )
 
     # statistics ----------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
         """`{requests, reads, writes, errors, apis: {api: {..., methods: {method_id: n}}}}`."""
-        return self._call("GET", "stats")  # type: ignore[no-any-return]
+        return self._call("GET", "stats")
 
     def reset_stats(self) -> None:
         """Zero the counters and empty the log."""
@@ -169,16 +174,20 @@ class EmulatorAdmin:
 
     def log(self, since: int = 0) -> list[dict[str, Any]]:
         """Requests logged after sequence number `since`."""
-        return self._call("GET", "log", params={"since": since})["requests"]  # type: ignore[no-any-return]
+        entries: list[dict[str, Any]] = self._call("GET", "log", params={"since": since})[
+            "requests"
+        ]
+        return entries
 
     # faults --------------------------------------------------------------------------------
     def add_fault(self, kind: str, **rule: Any) -> dict[str, Any]:
         """Add a raw fault rule (see `sos_sync.emulator.faults.Fault`)."""
-        return self._call("POST", "faults", {"kind": kind, **rule})  # type: ignore[no-any-return]
+        return self._call("POST", "faults", {"kind": kind, **rule})
 
     def faults(self) -> list[dict[str, Any]]:
         """The active fault rules."""
-        return self._call("GET", "faults")["faults"]  # type: ignore[no-any-return]
+        rules: list[dict[str, Any]] = self._call("GET", "faults")["faults"]
+        return rules
 
     def clear_faults(self) -> None:
         """Remove every fault rule."""

@@ -479,7 +479,11 @@ def files_list(req: Request) -> tuple[int, Any]:
     order = req.arg("orderBy")
     if order:
         for field, desc in reversed(_sort_key(order)):
-            found.sort(key=lambda f, k=field: str(f.get(k, "")).lower(), reverse=desc)
+
+            def sort_value(entry: dict[str, Any], key: str = field) -> str:
+                return str(entry.get(key, "")).lower()
+
+            found.sort(key=sort_value, reverse=desc)
     query_key = f"{req.arg('q')}|{drive_id}|{order}"
     offset = _page(req.arg("pageToken"), query_key)
     chunk = found[offset : offset + size]

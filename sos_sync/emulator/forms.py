@@ -228,7 +228,8 @@ def edit_response(
     if "respondentEmail" in spec:
         response["respondentEmail"] = spec["respondentEmail"]
     response["lastSubmittedTime"] = submitted
-    return response
+    edited: dict[str, Any] = response
+    return edited
 
 
 def public_form(form: dict[str, Any]) -> dict[str, Any]:

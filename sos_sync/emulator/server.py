@@ -17,7 +17,7 @@ from email import message_from_bytes
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 from sos_sync.emulator import admin, batch, calendar, discovery, docs, drive, fields, forms, sheets
@@ -55,7 +55,8 @@ class EmulatorServer(ThreadingHTTPServer):
     def base_url(self) -> str:
         """`http://host:port` of this server."""
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://{name}:{port}"
 
 
 class EmulatorHandler(BaseHTTPRequestHandler):
@@ -185,13 +186,14 @@ def _parse_upload(
         parts = message.get_payload() if message.is_multipart() else []
         if not isinstance(parts, list) or not parts:
             raise ApiError(400, "Malformed multipart body.", reason="badContent")
-        meta_raw = parts[0].get_payload(decode=True) or b"{}"
-        metadata = json.loads(meta_raw or b"{}")
+        first = cast(Message, parts[0])
+        metadata = json.loads(cast(bytes, first.get_payload(decode=True)) or b"{}")
         media: bytes | None = None
         media_type: str | None = None
         if len(parts) > 1:
-            media = parts[1].get_payload(decode=True) or b""
-            media_type = parts[1].get_content_type()
+            second = cast(Message, parts[1])
+            media = cast(bytes, second.get_payload(decode=True)) or b""
+            media_type = second.get_content_type()
         return metadata, media, media_type
     if upload_type == "resumable":
         raise ApiError(400, "Resumable uploads are not emulated; use uploadType=multipart.")

@@ -350,7 +350,7 @@ def values_batch_clear(req: Request) -> tuple[int, Any]:
 def _grid_data(sheet: dict[str, Any]) -> list[dict[str, Any]]:
     row_data = []
     for line in sheet["rows"]:
-        values = []
+        values: list[dict[str, Any]] = []
         for cell in line:
             if cell is None:
                 values.append({})

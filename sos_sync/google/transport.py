@@ -36,7 +36,7 @@ class RewritingHTTPClient(gspread.HTTPClient):
         super().__init__(auth=auth, session=session)
         self.base_url = base_url
 
-    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:
         """Send one request, to the emulator when a base URL is set."""
         endpoint, _host = rewrite(endpoint, self.base_url)
         return super().request(method, endpoint, *args, **kwargs)
@@ -46,7 +46,7 @@ def sheets_client(
     credentials: Credentials | None, base_url: str | None = None, timeout: float | None = 60
 ) -> gspread.Client:
     """A gspread client; its retries are the caller's (gspread 6.2.1's back-off never stops)."""
-    auth = credentials if credentials is not None else AnonymousCredentials()
+    auth = credentials if credentials is not None else AnonymousCredentials()  # type: ignore[no-untyped-call]
     client = gspread.Client(auth=auth)
     client.http_client = RewritingHTTPClient(auth=auth, base_url=base_url)
     if timeout is not None:
@@ -54,14 +54,14 @@ def sheets_client(
     return client
 
 
-class RewritingHttp(httplib2.Http):
+class RewritingHttp(httplib2.Http):  # type: ignore[misc]
     """An httplib2 transport sending `*.googleapis.com` requests to `base_url`."""
 
     def __init__(self, base_url: str | None, timeout: float | None = 60) -> None:
         super().__init__(timeout=timeout)
         self.base_url = base_url
 
-    def request(  # type: ignore[override]
+    def request(
         self,
         uri: str,
         method: str = "GET",
@@ -86,7 +86,7 @@ def build_service(
     timeout: float | None = 60,
 ) -> Any:
     """A googleapiclient Resource built offline from the discovery document shipped in the wheel."""
-    auth = credentials if credentials is not None else AnonymousCredentials()
+    auth = credentials if credentials is not None else AnonymousCredentials()  # type: ignore[no-untyped-call]
     http = google_auth_httplib2.AuthorizedHttp(auth, http=RewritingHttp(base_url, timeout=timeout))
     return build(name, version, http=http, static_discovery=True, cache_discovery=False)
 
@@ -95,4 +95,4 @@ def emulator_credentials(token: str = "emulator-token") -> Credentials:
     """Bearer-token credentials that never refresh (what tests and the demo use)."""
     from google.oauth2.credentials import Credentials as UserCredentials
 
-    return UserCredentials(token=token)
+    return UserCredentials(token=token)  # type: ignore[no-untyped-call]
