@@ -18,17 +18,15 @@ Matrix = list[list[Any]]
 
 def _read(resolved: grid.Resolved, major: str, render: str, date_render: str) -> dict[str, Any]:
     sheet = resolved.sheet
+    stored = sheet["rows"]
     bottom = min(resolved.row1, grid.last_data_row(sheet))
     matrix: Matrix = []
     for row in range(resolved.row0, bottom):
-        line = [
-            cells.render(grid.get_cell(sheet, row, col), render, date_render)
-            for col in range(resolved.col0, resolved.col1)
-        ]
-        matrix.append(line)
+        line = stored[row][resolved.col0 : resolved.col1]  # cells past the stored ones are empty
+        matrix.append([cells.render(cell, render, date_render) for cell in line])
     if major == "COLUMNS":
         width = max((len(r) for r in matrix), default=0)
-        matrix = [[r[c] for r in matrix] for c in range(width)]
+        matrix = [[r[c] if c < len(r) else "" for r in matrix] for c in range(width)]
     trimmed = _trim(matrix)
     reply: dict[str, Any] = {"range": resolved.normalised(), "majorDimension": major}
     if trimmed:
