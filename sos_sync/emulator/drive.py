@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import copy
 import json
-from html.parser import HTMLParser
 from typing import Any
 
 from sos_sync.emulator import docs, grid
+from sos_sync.emulator.doc_import import import_paragraphs
 from sos_sync.emulator.drive_query import compile_query
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
@@ -24,8 +24,6 @@ SHEET = "application/vnd.google-apps.spreadsheet"
 ROOT_ID = "0AEmulatorMyDriveRootUk9PVA"
 ME = "owner@emulator.test"
 _DEFAULT = ("kind", "id", "name", "mimeType")
-_ROLES = {"owner", "organizer", "fileOrganizer", "writer", "commenter", "reader"}
-_TYPES = {"user", "group", "domain", "anyone"}
 
 
 def file_not_found(file_id: str) -> ApiError:
@@ -126,7 +124,7 @@ def public_file(entry: dict[str, Any], full: bool) -> dict[str, Any]:
     return {k: visible[k] for k in _DEFAULT if k in visible}
 
 
-def _file(req: Request, file_id: str | None = None) -> dict[str, Any]:
+def find_file(req: Request, file_id: str | None = None) -> dict[str, Any]:
     file_id = file_id or req.param("fileId")
     entry = req.state.files.get(file_id)
     if entry is None:
@@ -144,7 +142,7 @@ def _check_parents(req: Request, parents: list[str]) -> list[str]:
         if parent == "root":
             parent = ROOT_ID
         if parent != ROOT_ID and parent not in req.state.drives:
-            folder = _file(req, parent)
+            folder = find_file(req, parent)
             if folder["mimeType"] != FOLDER:
                 raise ApiError(400, "The parent is not a folder.", reason="invalidParent")
         elif parent in req.state.drives and not req.flag("supportsAllDrives"):
@@ -163,91 +161,6 @@ def _merge_props(target: dict[str, Any], changes: dict[str, Any] | None) -> None
             target.pop(key, None)
         else:
             target[key] = str(value)
-
-
-# --------------------------------------------------------------------------------------------
-# HTML -> Doc import
-
-
-class _HtmlText(HTMLParser):
-    _BLOCKS = {
-        "p",
-        "div",
-        "li",
-        "tr",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "title",
-        "ul",
-        "ol",
-        "table",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[dict[str, Any]] = []
-        self.current: list[str] = []
-        self.style = "NORMAL_TEXT"
-        self.bullet = False
-        self.skip = 0
-
-    def _flush(self) -> None:
-        text = " ".join("".join(self.current).split())
-        if text:
-            para: dict[str, Any] = {
-                "text": text,
-                "style": {"namedStyleType": self.style, "direction": "LEFT_TO_RIGHT"},
-            }
-            if self.bullet:
-                para["bullet"] = {"listId": "kix.imported"}
-            self.paragraphs.append(para)
-        self.current = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script", "head"):
-            self.skip += 1
-        elif tag == "br":
-            self._flush()
-        elif tag in self._BLOCKS:
-            self._flush()
-            if tag[0] == "h" and tag[1:].isdigit():
-                self.style = f"HEADING_{tag[1:]}"
-            self.bullet = tag == "li"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script", "head"):
-            self.skip = max(0, self.skip - 1)
-        elif tag in self._BLOCKS:
-            self._flush()
-            self.style = "NORMAL_TEXT"
-            self.bullet = False
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.current.append(data)
-
-
-def import_paragraphs(media: bytes, media_type: str | None) -> list[dict[str, Any]]:
-    """Paragraphs of an uploaded text/html or text/plain file, as a Doc would hold them."""
-    text = media.decode("utf-8", "replace")
-    if media_type == "text/html" or text.lstrip().startswith("<"):
-        parser = _HtmlText()
-        parser.feed(text)
-        parser.close()
-        parser._flush()
-        paragraphs = parser.paragraphs
-    else:
-        paragraphs = [
-            {"text": line, "style": {"namedStyleType": "NORMAL_TEXT", "direction": "LEFT_TO_RIGHT"}}
-            for line in text.replace("\r\n", "\n").rstrip("\n").split("\n")
-        ]
-    return paragraphs or [
-        {"text": "", "style": {"namedStyleType": "NORMAL_TEXT", "direction": "LEFT_TO_RIGHT"}}
-    ]
 
 
 def _store_media(state: State, entry: dict[str, Any], media: bytes, media_type: str | None) -> None:
@@ -312,12 +225,12 @@ def files_get(req: Request) -> tuple[int, Any]:
     """GET /drive/v3/files/{fileId}"""
     if req.arg("alt") == "media":
         raise ApiError(400, "Downloads (alt=media) are not emulated.", reason="badRequest")
-    return 200, public_file(_file(req), bool(req.arg("fields")))
+    return 200, public_file(find_file(req), bool(req.arg("fields")))
 
 
 def files_update(req: Request) -> tuple[int, Any]:
     """PATCH /drive/v3/files/{fileId} (metadata) and /upload/drive/v3/files/{fileId} (media)."""
-    entry = _file(req)
+    entry = find_file(req)
     body = req.json()
     if body.get("mimeType") and body["mimeType"] != entry["mimeType"]:
         raise ApiError(
@@ -366,13 +279,13 @@ def _remove(state: State, file_id: str) -> None:
 
 def files_delete(req: Request) -> tuple[int, Any]:
     """DELETE /drive/v3/files/{fileId} (permanent; a folder takes its contents with it)."""
-    _remove(req.state, _file(req)["id"])
+    _remove(req.state, find_file(req)["id"])
     return 204, None
 
 
 def files_copy(req: Request) -> tuple[int, Any]:
     """POST /drive/v3/files/{fileId}/copy"""
-    source = _file(req)
+    source = find_file(req)
     body = req.json()
     if source["mimeType"] == FOLDER:
         raise ApiError(403, "This file cannot be copied by the user.", reason="cannotCopyFile")
@@ -498,136 +411,6 @@ def files_list(req: Request) -> tuple[int, Any]:
     return 200, reply
 
 
-# --------------------------------------------------------------------------------------------
-# permissions
-
-
-def _public_permission(perm: dict[str, Any], full: bool) -> dict[str, Any]:
-    if full:
-        return dict(perm)
-    return {k: perm[k] for k in ("kind", "id", "type", "role") if k in perm}
-
-
-def permissions_create(req: Request) -> tuple[int, Any]:
-    """POST /drive/v3/files/{fileId}/permissions"""
-    entry = _file(req)
-    body = req.json()
-    kind, role = body.get("type"), body.get("role")
-    if kind not in _TYPES:
-        raise ApiError(
-            400,
-            "The permission type field is required.",
-            reason="required",
-            location="permission.type",
-        )
-    if role not in _ROLES:
-        raise ApiError(
-            400,
-            "The permission role field is required.",
-            reason="required",
-            location="permission.role",
-        )
-    if kind in ("user", "group") and not body.get("emailAddress"):
-        raise ApiError(
-            400,
-            "The permission emailAddress field is required for user and group permissions.",
-            reason="required",
-            location="permission.emailAddress",
-        )
-    if kind == "domain" and not body.get("domain"):
-        raise ApiError(
-            400,
-            "The permission domain field is required.",
-            reason="required",
-            location="permission.domain",
-        )
-    if role == "owner" and not req.flag("transferOwnership"):
-        raise ApiError(
-            403,
-            "The transferOwnership parameter must be enabled when the permission role is 'owner'.",
-            reason="forbidden",
-        )
-    perm = {
-        "kind": "drive#permission",
-        "id": str(req.state.next_number()),
-        "type": kind,
-        "role": role,
-    }
-    for key in ("emailAddress", "domain", "allowFileDiscovery"):
-        if body.get(key) is not None:
-            perm[key] = body[key]
-    entry.setdefault("permissions", []).append(perm)
-    return 200, _public_permission(perm, bool(req.arg("fields")))
-
-
-def permissions_list(req: Request) -> tuple[int, Any]:
-    """GET /drive/v3/files/{fileId}/permissions"""
-    entry = _file(req)
-    full = bool(req.arg("fields"))
-    return 200, {
-        "kind": "drive#permissionList",
-        "permissions": [_public_permission(p, full) for p in entry.get("permissions", [])],
-    }
-
-
-def permissions_get(req: Request) -> tuple[int, Any]:
-    """GET /drive/v3/files/{fileId}/permissions/{permissionId}"""
-    entry = _file(req)
-    for perm in entry.get("permissions", []):
-        if perm["id"] == req.param("permissionId"):
-            return 200, _public_permission(perm, bool(req.arg("fields")))
-    raise ApiError(
-        404,
-        f"Permission not found: {req.param('permissionId')}.",
-        reason="notFound",
-        location="permissionId",
-    )
-
-
-def permissions_delete(req: Request) -> tuple[int, Any]:
-    """DELETE /drive/v3/files/{fileId}/permissions/{permissionId}"""
-    entry = _file(req)
-    before = len(entry.get("permissions", []))
-    entry["permissions"] = [
-        p for p in entry.get("permissions", []) if p["id"] != req.param("permissionId")
-    ]
-    if len(entry["permissions"]) == before:
-        raise ApiError(
-            404,
-            f"Permission not found: {req.param('permissionId')}.",
-            reason="notFound",
-            location="permissionId",
-        )
-    return 204, None
-
-
-def drives_list(req: Request) -> tuple[int, Any]:
-    """GET /drive/v3/drives"""
-    return 200, {"kind": "drive#driveList", "drives": list(req.state.drives.values())}
-
-
-def drives_get(req: Request) -> tuple[int, Any]:
-    """GET /drive/v3/drives/{driveId}"""
-    found = req.state.drives.get(req.param("driveId"))
-    if found is None:
-        raise ApiError(
-            404,
-            f"Shared drive not found: {req.param('driveId')}",
-            reason="notFound",
-            location="driveId",
-        )
-    return 200, found
-
-
-def about_get(req: Request) -> tuple[int, Any]:
-    """GET /drive/v3/about"""
-    return 200, {
-        "kind": "drive#about",
-        "user": {"kind": "drive#user", "emailAddress": ME, "me": True, "displayName": "Emulator"},
-        "importFormats": {"text/html": [docs.DOC_MIME], "text/plain": [docs.DOC_MIME]},
-    }
-
-
 HANDLERS = {
     "drive.files.list": files_list,
     "drive.files.get": files_get,
@@ -635,11 +418,4 @@ HANDLERS = {
     "drive.files.update": files_update,
     "drive.files.delete": files_delete,
     "drive.files.copy": files_copy,
-    "drive.permissions.create": permissions_create,
-    "drive.permissions.list": permissions_list,
-    "drive.permissions.get": permissions_get,
-    "drive.permissions.delete": permissions_delete,
-    "drive.drives.list": drives_list,
-    "drive.drives.get": drives_get,
-    "drive.about.get": about_get,
 }

@@ -20,7 +20,18 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs
 
-from sos_sync.emulator import admin, batch, calendar, discovery, docs, drive, fields, forms, sheets
+from sos_sync.emulator import (
+    admin,
+    batch,
+    calendar,
+    discovery,
+    docs,
+    drive,
+    drive_sharing,
+    fields,
+    forms,
+    sheets,
+)
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.faults import Faults
 from sos_sync.emulator.request import Request
@@ -34,6 +45,7 @@ HANDLERS: dict[str, Handler] = {
     **forms.HANDLERS,
     **calendar.HANDLERS,
     **drive.HANDLERS,
+    **drive_sharing.HANDLERS,
     **docs.HANDLERS,
 }
 
