@@ -230,7 +230,7 @@ def programme_import(file: Path, workspace: Path) -> None:
     from .config import load_config
     from .programme_import import import_offer_file
 
-    config = load_config(workspace)
+    config = load_config(workspace, programme_optional=True)
     report = import_offer_file(file, config.path(config.raw.programme))
     for line in report.lines():
         out.print(line, markup=False, highlight=False)

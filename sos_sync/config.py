@@ -77,6 +77,11 @@ class GoogleConfig(_Strict):
     overlap_minutes: int = Field(default=60, ge=0)
 
 
+class DocumentsConfig(_Strict):
+    max_per_night: int = Field(default=100, ge=0)
+    templates: str = ""
+
+
 class RulesConfig(_Strict):
     stalled_after_days: int = Field(default=90, ge=1)
     renewal_years: int = Field(default=3, ge=1)
@@ -92,11 +97,14 @@ class CriteriaConfig(_Strict):
 class RawConfig(_Strict):
     backend: Literal["local", "google"] = "local"
     leads: tuple[str, ...] = ("Coventry EMAS local leads",)
+    team: str = "Coventry Ethnic Minority Achievement Service (EMAS)"
+    team_email: str = ""
     programme: str = "programme.toml"
     local: LocalConfig = LocalConfig()
     google: GoogleConfig = GoogleConfig()
     forms: dict[str, FormConfig] = Field(default_factory=dict)
     criteria: CriteriaConfig = CriteriaConfig()
+    documents: DocumentsConfig = DocumentsConfig()
     rules: RulesConfig = RulesConfig()
 
 
@@ -120,6 +128,13 @@ class Config:
     @property
     def rules(self) -> RulesConfig:
         return self.raw.rules
+
+    @property
+    def templates_dir(self) -> Path:
+        from .documents import default_templates_dir
+
+        t = self.raw.documents.templates
+        return self.path(t) if t else default_templates_dir()
 
     def path(self, relative: str) -> Path:
         p = Path(relative)
@@ -164,8 +179,12 @@ def default_criteria() -> tuple[Criterion, ...]:
     return tuple(out)
 
 
-def load_config(workspace: Path) -> Config:
-    """Read and validate `sos-sync.toml` in `workspace`; raise ConfigError listing every problem."""
+def load_config(workspace: Path, *, programme_optional: bool = False) -> Config:
+    """Read and validate `sos-sync.toml` in `workspace`; raise ConfigError listing every problem.
+
+    `programme_optional` lets `programme import` run when the programme file is missing
+    or broken (it is about to be written).
+    """
     workspace = workspace.resolve()
     source = workspace / CONFIG_NAME
     name = CONFIG_NAME

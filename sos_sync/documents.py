@@ -246,17 +246,8 @@ def render_document(
         TemplateError: the kind is unknown, the context does not match its model, or
             the template is missing, malformed or refers to an undefined variable.
     """
-    if kind not in _CONTEXTS:
-        raise TemplateError(f"unknown document kind `{kind}`: use one of {', '.join(DOC_KINDS)}")
-    try:
-        ctx = _CONTEXTS[kind].model_validate(dict(context))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise TemplateError(f"{kind} context for document `{key}`: {problems}") from None
+    ctx, sources, digest = _validated(kind, key, context, templates_dir)
     name = f"{kind}.html.j2"
-    sources = _template_sources(name, templates_dir)
     sources_digest = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
     env = _environment(templates_dir.resolve(), sources_digest)
     title = _title(kind, ctx)
@@ -274,14 +265,35 @@ def render_document(
         raise _syntax_error(exc, templates_dir) from None
     except jinja2.TemplateError as exc:
         raise _runtime_error(exc, templates_dir) from None
+    return RenderedDocument(key=key, kind=kind, title=title, html=html, inputs_hash=digest)
+
+
+def inputs_hash(kind: str, key: str, context: Mapping[str, Any], templates_dir: Path) -> str:
+    """The `inputs_hash` `render_document` would give, without rendering (cheap, for
+    deciding each night which documents need generating at all)."""
+    return _validated(kind, key, context, templates_dir)[2]
+
+
+def _validated(
+    kind: str, key: str, context: Mapping[str, Any], templates_dir: Path
+) -> tuple[_Common, dict[str, str], str]:
+    if kind not in _CONTEXTS:
+        raise TemplateError(f"unknown document kind `{kind}`: use one of {', '.join(DOC_KINDS)}")
+    try:
+        ctx = _CONTEXTS[kind].model_validate(dict(context))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise TemplateError(f"{kind} context for document `{key}`: {problems}") from None
+    sources = _template_sources(f"{kind}.html.j2", templates_dir)
     canonical = json.dumps(
         {"kind": kind, "templates": sources, "context": ctx.model_dump(mode="json")},
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return RenderedDocument(key=key, kind=kind, title=title, html=html, inputs_hash=digest)
+    return ctx, sources, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 _STRONG = ("Established", "Embedded")

@@ -12,14 +12,18 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from .backend import ResponsesRead
+from .backend import DocState, ResponsesRead
+from .calendar import CalendarEvent, programme_events
+from .calendar_plan import CalendarPlan, meeting, parse_moment, plan_calendar
 from .config import Config
+from .documents_plan import KIND_LABELS, DocumentsPlan, WantedDocument, plan_documents
 from .forms import FORM_KINDS, FormKind
 from .identity import SchoolIndex
-from .responses import LONDON, Problem, RawResponse, Response, normalise, parse_day
+from .responses import LONDON, Problem, RawResponse, Response, match_choice, normalise, parse_day
 from .state import State
-from .steps import Milestones, Position, position
+from .steps import Milestones, Position, add_years, long_date, position
 from .tracker import (
     DASHBOARD,
     DOCUMENTS,
@@ -40,6 +44,7 @@ from .tracker import (
 )
 
 EXCEL_CELL_LIMIT = 32_000
+JUDGEMENTS = ("Met", "Partly met", "Not yet met")
 # one-off notices: reported once, never "cleared" when the condition is gone
 NOTICES = frozenset({"row_deleted"})
 
@@ -51,6 +56,8 @@ class Snapshot:
     responses: ResponsesRead
     tabs: dict[str, TabData | None]
     state: State
+    calendar: dict[str, CalendarEvent | None] = field(default_factory=dict)
+    documents: dict[str, DocState] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,6 +91,8 @@ class Plan:
     failed_forms: dict[str, str]
     new_by_kind: dict[str, int]
     positions: dict[str, Position]
+    calendar: CalendarPlan | None = None
+    documents: DocumentsPlan | None = None
 
     @property
     def cell_writes(self) -> int:
@@ -121,6 +130,8 @@ class _Planner:
         self.pending = snapshot.state.pending
         self.new_memory: Memory = {}
         self.diffs: list[TabDiff] = []
+        self.draft_feedback: dict[str, dt.date] = {}
+        self.milestones_by_urn: dict[str, Milestones] = {}
 
     # ------------------------------------------------------------ responses and schools
 
@@ -290,6 +301,7 @@ class _Planner:
                 if r.kind == "application" and r.values.get("stage") == stage and r.day
             ]
             computed[col] = max(days) if days else None
+        computed["Draft feedback sent"] = self.draft_feedback.get(rec.urn)
         columns = {c: _iso(d) for c, d in computed.items()}
 
         schools = self.s.tabs.get("Schools")
@@ -460,6 +472,7 @@ class _Planner:
         for urn in sorted(records):
             rec = records[urn]
             m, cols = self.milestones(rec)
+            self.milestones_by_urn[urn] = m
             pos = position(
                 m,
                 self.today,
@@ -485,34 +498,345 @@ class _Planner:
             desired[urn] = row
         return self.diff(SCHOOLS, desired), positions
 
-    def review_rows(self, records: dict[str, SchoolRecord]) -> None:
+    # ------------------------------------------------------------ documents
+
+    def _common_context(self, rec: SchoolRecord) -> dict[str, Any]:
+        return {
+            "school": {
+                "urn": rec.urn,
+                "name": rec.name or rec.urn,
+                "contact_name": rec.contact_name,
+            },
+            "leads": list(self.c.raw.leads),
+            "team": self.c.raw.team,
+            "team_email": self.c.raw.team_email or None,
+            "generated_on": self.today.isoformat(),
+        }
+
+    def _criteria(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": c.code,
+                "group": c.group,
+                "title": c.title,
+                "actions": list(c.actions),
+                "resources": [r.model_dump() for r in c.resources],
+            }
+            for c in self.c.criteria
+        ]
+
+    def wanted_documents(self, records: dict[str, SchoolRecord]) -> list[WantedDocument]:
+        """Audit feedback per audit, application feedback per ready review, award letters."""
+        out: list[WantedDocument] = []
+        schools = self.s.tabs.get("Schools")
+        for urn in sorted(records):
+            rec = records[urn]
+            by_day: dict[dt.date, Response] = {}
+            for r in rec.responses:
+                if r.kind == "audit" and r.day:
+                    by_day[r.day] = r  # the day's latest audit
+            for day, r in sorted(by_day.items()):
+                ratings = [r.values.get(f"rating_{c.code}") for c in self.c.criteria]
+                if not all(ratings):
+                    continue  # a bad or missing rating is already a Needs review row
+                ctx = {
+                    **self._common_context(rec),
+                    "completed_on": day.isoformat(),
+                    "criteria_version": self.c.criteria_version,
+                    "criteria": [
+                        {**c, "rating": rating}
+                        for c, rating in zip(self._criteria(), ratings, strict=True)
+                    ],
+                    "notes": {
+                        "learn": str(r.values.get("notes_learn", "")),
+                        "embed": str(r.values.get("notes_embed", "")),
+                        "share": str(r.values.get("notes_share", "")),
+                    },
+                }
+                out.append(
+                    WantedDocument(
+                        f"{urn}:audit_feedback:{day.isoformat()}",
+                        "audit_feedback",
+                        urn,
+                        rec.name,
+                        ctx,
+                    )
+                )
+            awarded = schools.value("URN", urn, "Awarded on") if schools else None
+            day = parse_day(awarded) if awarded else None
+            if day:
+                ctx = {
+                    **self._common_context(rec),
+                    "award": {
+                        "awarded_on": day.isoformat(),
+                        "renewal_due": add_years(day, self.c.rules.renewal_years).isoformat(),
+                    },
+                }
+                out.append(
+                    WantedDocument(
+                        f"{urn}:award_letter:{day.isoformat()}", "award_letter", urn, rec.name, ctx
+                    )
+                )
+        out.extend(self._ready_reviews(records))
+        return out
+
+    def _ready_reviews(self, records: dict[str, SchoolRecord]) -> list[WantedDocument]:
+        reviews = self.s.tabs.get("Reviews")
+        if reviews is None:
+            return []
+        ci = reviews.col_index()
+        schools = self.s.tabs.get("Schools")
+        out: list[WantedDocument] = []
+
+        def cell(row: list[str], col: str) -> str:
+            i = ci.get(col)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        for row in reviews.rows:
+            key, urn = cell(row, "Review key"), cell(row, "URN")
+            if not key or cell(row, "Ready").lower() not in ("yes", "y", "ready", "true"):
+                continue
+            rec = records.get(urn)
+            if rec is None:
+                continue
+            stage = cell(row, "Stage")
+            if stage not in ("Draft application", "Final application and portfolio"):
+                continue
+            criteria = []
+            bad = []
+            for c in self._criteria():
+                judgement = match_choice(cell(row, f"{c['code']} judgement"), JUDGEMENTS)
+                if judgement is None:
+                    bad.append(
+                        f"{c['code']} judgement `{cell(row, c['code'] + ' judgement') or '(empty)'}`"
+                    )
+                    continue
+                criteria.append(
+                    {**c, "judgement": judgement, "comment": cell(row, f"{c['code']} comment")}
+                )
+            if bad:
+                self.problems.append(
+                    Problem(
+                        "review_incomplete",
+                        f"The review `{key}` is marked ready, but "
+                        + ", ".join(bad)
+                        + " is not one of Met / Partly met / Not yet met, so no feedback was "
+                        "generated. Complete the review.",
+                        value="; ".join(bad),
+                        school=rec.name,
+                        urn=urn,
+                        source_key=key,
+                        form="Reviews",
+                    )
+                )
+                continue
+            panel = schools.value("URN", urn, "Panel date") if schools else None
+            visit = schools.value("URN", urn, "Visit date") if schools else None
+            ctx = {
+                **self._common_context(rec),
+                "criteria_version": cell(row, "Criteria version") or self.c.criteria_version,
+                "criteria": criteria,
+                "review": {
+                    "stage": stage,
+                    "overall": cell(row, "Overall comments"),
+                    "next_steps": cell(row, "Next steps"),
+                    "panel_date": _iso(parse_day(panel)) if panel else None,
+                    "visit_date": _iso(parse_day(visit)) if visit else None,
+                },
+            }
+            kind_key = "draft" if stage == "Draft application" else "final"
+            out.append(
+                WantedDocument(
+                    f"{urn}:application_feedback:{kind_key}",
+                    "application_feedback",
+                    urn,
+                    rec.name,
+                    ctx,
+                )
+            )
+        return out
+
+    def documents(self, records: dict[str, SchoolRecord]) -> DocumentsPlan:
+        dp = plan_documents(
+            self.wanted_documents(records),
+            self.s.documents,
+            self.s.state.extra.get("documents", {}),
+            self.c.templates_dir,
+            self.today,
+            self.c.raw.documents.max_per_night,
+        )
+        self.problems.extend(dp.problems)
+        for key, rec in dp.record.items():
+            urn, kind, _ = (key.split(":") + ["", ""])[:3]
+            if (
+                kind == "application_feedback"
+                and key.endswith(":draft")
+                and rec.get("generated_on")
+            ):
+                self.draft_feedback[urn] = dt.date.fromisoformat(rec["generated_on"])
+        return dp
+
+    def document_rows(self, dp: DocumentsPlan, records: dict[str, SchoolRecord]) -> None:
+        desired: dict[str, dict[str, str]] = {}
+        for key, rec in dp.record.items():
+            urn = rec.get("urn", key.split(":")[0])
+            desired[key] = {
+                "Doc key": key,
+                "URN": urn,
+                "School": _fit(records[urn].name if urn in records else ""),
+                "Kind": KIND_LABELS.get(rec.get("kind", ""), rec.get("kind", "")),
+                "Title": rec.get("title", ""),
+                "Link": rec.get("link", ""),
+                "Generated on": rec.get("generated_on", ""),
+                "Status": dp.status.get(key, "Generated"),
+            }
+        for key, status in dp.status.items():
+            if key not in desired:
+                urn = key.split(":")[0]
+                desired[key] = {
+                    "Doc key": key,
+                    "URN": urn,
+                    "School": _fit(records[urn].name if urn in records else ""),
+                    "Kind": KIND_LABELS.get(key.split(":")[1], ""),
+                    "Status": status,
+                }
+        self.diff(DOCUMENTS, desired)
+
+    def review_rows(
+        self, records: dict[str, SchoolRecord], dp: DocumentsPlan | None = None
+    ) -> None:
         spec = reviews_tab([c.code for c in self.c.criteria])
         desired: dict[str, dict[str, str]] = {}
+        docs = dp.record if dp else {}
         for urn, rec in records.items():
             for r in rec.responses:
                 stage = r.values.get("stage") if r.kind == "application" else None
                 if stage in ("Draft application", "Final application and portfolio"):
-                    key = f"{urn}:{'draft' if stage == 'Draft application' else 'final'}"
-                    desired[key] = {
+                    short = "draft" if stage == "Draft application" else "final"
+                    key = f"{urn}:{short}"
+                    row = {
                         "Review key": key,
                         "URN": urn,
                         "School": _fit(rec.name),
                         "Stage": str(stage),
                         "Criteria version": self.c.criteria_version,
                     }
+                    doc = docs.get(f"{urn}:application_feedback:{short}")
+                    if doc:
+                        row["Feedback doc"] = doc.get("link", "")
+                        row["Sent on"] = doc.get("generated_on", "")
+                    desired[key] = row
         self.diff(spec, desired)
 
-    def event_rows(self, records: dict[str, SchoolRecord]) -> None:
-        signed: Counter[str] = Counter()
+    # ------------------------------------------------------------ calendar
+
+    def signups_by_event(
+        self, records: dict[str, SchoolRecord]
+    ) -> tuple[dict[str, list[str]], Counter[str]]:
         by_label = self.c.programme.by_label()
+        emails: dict[str, list[str]] = defaultdict(list)
+        schools: Counter[str] = Counter()
         for rec in records.values():
-            keys = set()
+            keys: set[str] = set()
             for r in rec.responses:
-                if r.kind == "signup":
-                    for label in r.values.get("events", ()):  # type: ignore[union-attr]
-                        if str(label) in by_label:
-                            keys.add(by_label[str(label)].key)
-            signed.update(keys)
+                if r.kind != "signup":
+                    continue
+                for label in r.values.get("events", ()):  # type: ignore[union-attr]
+                    ev = by_label.get(str(label))
+                    if ev is None:
+                        continue
+                    keys.add(ev.key)
+                    email = str(r.values.get("attendee_email", ""))
+                    if email:
+                        emails[ev.key].append(email)
+            schools.update(keys)
+        return dict(emails), schools
+
+    def calendar(
+        self, records: dict[str, SchoolRecord], positions: dict[str, Position]
+    ) -> CalendarPlan:
+        emails, _ = self.signups_by_event(records)
+        desired: list[CalendarEvent] = list(programme_events(self.c.programme, emails))
+        catchups = self.s.tabs.get(self.c.forms["catchup"].tab)
+        for urn in sorted(records):
+            rec = records[urn]
+            m = self.milestones_by_urn.get(urn)
+            name = rec.name or urn
+            for r in rec.responses:
+                if r.kind != "catchup" or catchups is None:
+                    continue
+                confirmed = (catchups.value("Response ID", r.key, "Confirmed for") or "").strip()
+                if not confirmed:
+                    continue
+                when = parse_moment(confirmed)
+                if when is None:
+                    self.problems.append(
+                        Problem(
+                            "bad_meeting_time",
+                            f"`Catch-up requests` › Confirmed for holds `{confirmed}`, which is not a "
+                            "date and time this tool can read (use 22/07/2025 15:30); no calendar "
+                            "event was made.",
+                            confirmed,
+                            name,
+                            urn,
+                            r.key,
+                            "Catch-up requests",
+                        )
+                    )
+                    continue
+                topic = str(r.values.get("topic", "")) or "progress"
+                contact = str(r.values.get("contact_email", ""))
+                desired.append(
+                    meeting(
+                        f"catchup:{r.key}",
+                        f"Schools of Sanctuary catch-up – {name}",
+                        when,
+                        "In school",
+                        f"Catch-up requested by {name} (URN {urn}) about: {topic}.",
+                        [contact] if contact else [],
+                    )
+                )
+            if m is not None:
+                if m.panel_date:
+                    desired.append(
+                        meeting(
+                            f"panel:{urn}",
+                            f"Sanctuary appraisal panel – {name}",
+                            m.panel_date,
+                            "",
+                            f"Panel meeting to assess the application of {name} (URN {urn}).",
+                        )
+                    )
+                if m.visit_date:
+                    desired.append(
+                        meeting(
+                            f"visit:{urn}",
+                            f"School visit – {name}",
+                            m.visit_date,
+                            name,
+                            f"Assessors visit {name} (URN {urn}) to meet pupils, staff, leaders and parents.",
+                        )
+                    )
+            pos = positions.get(urn)
+            if pos is not None and pos.renewal_due is not None:
+                remind = pos.renewal_due - dt.timedelta(days=self.c.rules.renewal_warning_days)
+                desired.append(
+                    meeting(
+                        f"renewal:{urn}",
+                        f"Renewal reminder – {name} (due {long_date(pos.renewal_due)})",
+                        remind,
+                        "",
+                        f"{name} (URN {urn}) was awarded on {long_date(m.awarded_on) if m and m.awarded_on else '?'}; "
+                        f"its Schools of Sanctuary status is due for renewal on {long_date(pos.renewal_due)}.",
+                    )
+                )
+        cp = plan_calendar(desired, self.s.calendar, self.s.state.extra.get("calendar", {}))
+        self.problems.extend(cp.problems)
+        return cp
+
+    def event_rows(self, records: dict[str, SchoolRecord], cp: CalendarPlan | None = None) -> None:
+        _, signed = self.signups_by_event(records)
+        links = cp.record if cp else {}
         desired = {
             e.key: {
                 "Event key": e.key,
@@ -523,6 +847,7 @@ class _Planner:
                 "Mode": e.mode,
                 "Form label": e.form_label,
                 "Signed up": str(signed[e.key]),
+                "Calendar link": links.get(f"programme:{e.key}", {}).get("link", ""),
             }
             for e in self.c.programme.events
         }
@@ -571,10 +896,12 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
     by_kind = p.responses()
     records = p.resolve(by_kind)
     responses_new, responses_updated, new_by_kind = p.response_rows(by_kind)
+    dp = p.documents(records)
     schools_diff, positions = p.school_rows(records)
-    p.review_rows(records)
-    p.event_rows(records)
-    p.diff(DOCUMENTS, {})
+    cp = p.calendar(records, positions)
+    p.review_rows(records, dp)
+    p.event_rows(records, cp)
+    p.document_rows(dp, records)
 
     response_problems = [pr for rs in by_kind.values() for r in rs for pr in r.problems]
     all_problems = list({pr.key: pr for pr in response_problems + p.problems}.values())
@@ -589,7 +916,7 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
             moves.append((urn, records[urn].name, int(before), pos.step))
     stalled = sum(1 for pos in positions.values() if pos.stalled)
 
-    changes = sum(d.plan.cell_count for d in p.diffs)
+    changes = sum(d.plan.cell_count for d in p.diffs) + len(cp.writes) + len(dp.jobs)
     dashboard: dict[str, dict[str, str]] = {}
     from .steps import STAGE_LABELS
 
@@ -675,8 +1002,9 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
         failed_forms=dict(snapshot.responses.failed),
         new_by_kind=dict(new_by_kind),
         positions=positions,
+        calendar=cp,
+        documents=dp,
     )
 
 
 __all__ = ["Plan", "Snapshot", "make_plan"]
-_ = defaultdict

@@ -8,6 +8,7 @@ any point and then rerun ends in the same state as one clean run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from .config import Config, load_config
 from .lock import workspace_lock
 from .plan import Plan, Snapshot, make_plan
 from .state import State, append_run, load_state, save_state
-from .tracker import all_tabs
+from .tracker import CellWrite, RowWrite, TabPlan, all_tabs
 
 
 @dataclass
@@ -51,8 +52,17 @@ class RunResult:
                 "updated": len(p.schools_updated) if p else 0,
                 "by_step": {str(k): v for k, v in (p.by_step if p else {}).items()},
             },
-            "events": {"created": 0, "updated": 0},
-            "docs": {"created": 0, "updated": 0},
+            "events": {
+                "created": len(p.calendar.created) if p and p.calendar else 0,
+                "updated": len(p.calendar.updated) if p and p.calendar else 0,
+            },
+            "docs": {
+                "created": sum(1 for j in p.documents.jobs if j.new) if p and p.documents else 0,
+                "updated": sum(1 for j in p.documents.jobs if not j.new)
+                if p and p.documents
+                else 0,
+                "deferred": p.documents.deferred if p and p.documents else 0,
+            },
             "problems_open": len(p.problems) if p else 0,
             "failed_forms": sorted(p.failed_forms) if p else [],
             "writes": self.writes,
@@ -76,6 +86,35 @@ def new_run_id(today: dt.date) -> str:
     return f"{today:%Y%m%d}-{secrets.token_hex(3)}"
 
 
+def _resolve(value: Any, links: dict[str, str]) -> Any:
+    """Put links known only after apply (new documents, new events) in place of their placeholders."""
+    if isinstance(value, str):
+        if "⟦" not in value:
+            return value
+        return PLACEHOLDER.sub(lambda m: links.get(m.group(0), ""), value)
+    if isinstance(value, dict):
+        return {k: _resolve(v, links) for k, v in value.items()}
+    return value
+
+
+PLACEHOLDER = re.compile(r"⟦[a-z]+:[^⟧]*⟧")
+
+
+def _resolve_plans(plans: tuple[TabPlan, ...], links: dict[str, str]) -> list[TabPlan]:
+    out = []
+    for tp in plans:
+        rows = tuple(
+            RowWrite(
+                r.key,
+                tuple(CellWrite(c.column, _resolve(c.value, links), c.kind) for c in r.cells),
+                r.new,
+            )
+            for r in tp.rows
+        )
+        out.append(TabPlan(tp.tab, tp.key_column, tp.add_headers, rows))
+    return out
+
+
 def run_sync(
     workspace: Path,
     today: dt.date,
@@ -92,18 +131,68 @@ def run_sync(
         state = load_state(config.workspace)
         responses = backend.source.read_responses()
         tabs = backend.tracker.read_tabs(all_tabs(config.forms, [c.code for c in config.criteria]))
+        calendar_store = getattr(backend, "calendar", None)
+        documents_store = getattr(backend, "documents", None)
+        current_events = (
+            calendar_store.read_events(sorted(state.extra.get("calendar", {})))
+            if calendar_store
+            else {}
+        )
+        current_docs = (
+            documents_store.read_documents(sorted(state.extra.get("documents", {})))
+            if documents_store
+            else {}
+        )
         run_id = new_run_id(today)
-        plan = make_plan(Snapshot(responses, tabs, state), config, today, run_id)
+        snapshot = Snapshot(responses, tabs, state, current_events, current_docs)  # type: ignore[arg-type]
+        plan = make_plan(snapshot, config, today, run_id)
         if dry_run:
             return RunResult(
                 True, backend.name, plan, 0, backend.requests(), True, time.perf_counter() - started
             )
         writes = 0
+        extra = dict(state.extra)
         if not plan.quiet:
-            save_state(config.workspace, State(state.memory, plan.pending, state.extra))
-            writes = backend.tracker.apply(plan.tabs, plan.tab_plans)
-        new_state = State(plan.memory, {}, state.extra)
-        if new_state.memory != state.memory or state.pending:
+            save_state(config.workspace, State(state.memory, plan.pending, extra))
+            links: dict[str, str] = {}
+            cp, dp = plan.calendar, plan.documents
+            if cp is not None and calendar_store is not None and cp.writes:
+                got = calendar_store.apply_events(list(cp.hold), list(cp.writes))
+                writes += len(cp.writes)
+                record = {k: dict(v) for k, v in cp.record.items()}
+                for key, link in got.items():
+                    links[f"⟦event:{key}⟧"] = link
+                    if key in record:
+                        record[key]["link"] = link
+                extra["calendar"] = _resolve(record, links)
+                save_state(config.workspace, State(state.memory, plan.pending, extra))
+            if dp is not None and documents_store is not None and dp.jobs:
+                record = {k: dict(v) for k, v in dp.record.items()}
+                done = {k: v for k, v in state.extra.get("documents", {}).items()}
+                for i, job in enumerate(dp.jobs, start=1):
+                    ds = documents_store.write_document(
+                        job.key, job.title, job.html, job.inputs_hash
+                    )
+                    writes += 1
+                    links[f"⟦doc:{job.key}⟧"] = ds.link
+                    links[f"⟦docfp:{job.key}⟧"] = ds.fingerprint
+                    done[job.key] = _resolve(record[job.key], links)
+                    if i % 25 == 0:  # a killed run keeps what it generated
+                        save_state(
+                            config.workspace,
+                            State(state.memory, plan.pending, {**extra, "documents": done}),
+                        )
+                extra["documents"] = _resolve({**record, **done}, links)
+            elif dp is not None:
+                extra["documents"] = dp.record
+            pending = _resolve(plan.pending, links)
+            save_state(config.workspace, State(state.memory, pending, extra))
+            writes += backend.tracker.apply(plan.tabs, _resolve_plans(plan.tab_plans, links))
+            memory = _resolve(plan.memory, links)
+        else:
+            memory = plan.memory
+        new_state = State(memory, {}, extra)
+        if new_state.memory != state.memory or state.pending or extra != state.extra:
             save_state(config.workspace, new_state)
         result = RunResult(
             True,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..config import Config
 from .inbox import InboxSource
+from .stores import DocxDocuments, IcsCalendar
 from .xlsx import XlsxTracker
 
 
@@ -17,6 +18,8 @@ class LocalBackend:
         self.config = config
         self.source = InboxSource(config.path(config.raw.local.inbox), dict(config.forms))
         self.tracker = XlsxTracker(config.path(config.raw.local.tracker))
+        self.calendar = IcsCalendar(config.path(config.raw.local.calendar), config.workspace)
+        self.documents = DocxDocuments(config.path(config.raw.local.documents), config.workspace)
 
     def requests(self) -> dict[str, int]:
         return {}
