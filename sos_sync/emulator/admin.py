@@ -5,7 +5,7 @@
 | GET /_emulator/health | - | `{"ok": true}` |
 | POST /_emulator/reset | - | empties the world, faults, statistics |
 | GET /_emulator/state | - | the whole world (debugging) |
-| POST /_emulator/settings | `{"serviceAccount": bool}` | settings |
+| POST /_emulator/settings | `{"serviceAccount": bool, "quotas": {api: per window}, "quotaWindowSeconds": 60}` | settings |
 | POST /_emulator/spreadsheets | `{spreadsheetId?, title, sheets?: [titles], parents?}` | Spreadsheet |
 | POST /_emulator/forms | `{formId?, title, items: [{title, kind, questionId?, options?}]}` | Form |
 | POST /_emulator/forms/{id}/responses | `{"responses": [...]}` (bulk) or `{responseId?, answers: {qid or title: str or [str]}, respondentEmail?, lastSubmittedTime?}` | FormResponse |
@@ -80,6 +80,7 @@ def _dispatch(
         state.reset()
         server.faults.clear()
         server.stats.reset()
+        server.quotas.reset()
         return 200, {"ok": True}
     if route == "state" and method == "GET":
         return 200, state.data
@@ -89,6 +90,7 @@ def _dispatch(
             if unknown:
                 raise AdminError(400, f"unknown settings: {sorted(unknown)}")
             state.settings.update(body)
+            server.quotas.reset()
         return 200, state.settings
     if route == "spreadsheets" and method == "POST":
         return 200, _spreadsheet(state, body)

@@ -57,6 +57,15 @@ class EmulatorAdmin:
         """Act as a service account without DWD: no My Drive storage, no calendar attendees."""
         self._call("POST", "settings", {"serviceAccount": enabled})
 
+    def set_quota(self, api: str, per_window: int | None, window_seconds: float = 60) -> None:
+        """Limit reads and (separately) writes of one API per window; None lifts the limit."""
+        quotas = dict(self._call("GET", "settings").get("quotas") or {})
+        if per_window is None:
+            quotas.pop(api, None)
+        else:
+            quotas[api] = per_window
+        self._call("POST", "settings", {"quotas": quotas, "quotaWindowSeconds": window_seconds})
+
     # seeding -------------------------------------------------------------------------------
     def create_spreadsheet(
         self,

@@ -34,6 +34,7 @@ from sos_sync.emulator import (
 )
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.faults import Faults
+from sos_sync.emulator.quota import Quotas
 from sos_sync.emulator.request import Request
 from sos_sync.emulator.state import State
 from sos_sync.emulator.stats import Stats
@@ -62,6 +63,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.state = state
         self.faults = Faults()
         self.stats = Stats()
+        self.quotas = Quotas()
 
     @property
     def base_url(self) -> str:
@@ -238,6 +240,13 @@ def call(
     try:
         if outcome.error is not None:
             raise outcome.error
+        settings = server.state.settings
+        server.quotas.check(
+            api,
+            is_write,
+            (settings.get("quotas") or {}).get(api),
+            float(settings.get("quotaWindowSeconds") or 60),
+        )
         discovery.validate_query(match, query)
         media: bytes | None = None
         media_type: str | None = None

@@ -22,7 +22,7 @@ def empty_state() -> dict[str, Any]:
     """A Google with nothing in it."""
     data: dict[str, Any] = {name: {} for name in _COLLECTIONS}
     data["seq"] = 0
-    data["settings"] = {"serviceAccount": False}
+    data["settings"] = {"serviceAccount": False, "quotas": {}, "quotaWindowSeconds": 60}
     return data
 
 

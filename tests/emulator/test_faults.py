@@ -158,3 +158,19 @@ def test_bad_fault_rules_are_refused(admin: EmulatorAdmin) -> None:
         admin.add_fault("explode")
     with pytest.raises(EmulatorAdminError):
         admin.add_fault("error", status=500, colour="red")
+
+
+def test_per_minute_quota(admin: EmulatorAdmin, sheet: gspread.Worksheet, calendar: Any) -> None:
+    admin.create_calendar(CAL)
+    admin.set_quota("sheets", 3)
+    for _ in range(3):
+        sheet.get_all_values()
+    with pytest.raises(gspread.exceptions.APIError) as caught:
+        sheet.get_all_values()
+    assert caught.value.code == 429 and "Read requests" in caught.value.error["message"]
+    sheet.update([["writes are counted apart"]], "A1")
+    assert calendar.events().list(calendarId=CAL).execute()["items"] == []  # other APIs: no quota
+    admin.set_quota("sheets", 3, window_seconds=0.2)
+    time.sleep(0.25)
+    sheet.get_all_values()  # the window slid
+    admin.set_quota("sheets", None)
