@@ -1,0 +1,394 @@
+"""Form responses from Google (SPEC §3): the Forms API with an incremental cursor, or a linked tab.
+
+Forms API: `forms.get` maps each configured question title (forgiving case, spacing and
+dash style) to its questionId; a mapped question missing from the form fails that form
+closed. Responses are listed page by page; after the first night only those submitted
+since the newest one already read, minus an overlap window, are asked for
+(`filter=timestamp >= T`), with a full pass every `full_pass_every_days` (edits the
+filter may not show, deletions). The planner rebuilds every row each night, so the
+responses read are merged into a cache of those already read (by responseId, the newest
+`lastSubmittedTime` wins: an edited response replaces its old answers). The cache, and
+with it the cursor, is saved only once the night's writes have landed (`commit`).
+
+Linked response tab (`response_tab`, a "Form responses N" tab that Google Forms keeps in
+the tracker spreadsheet): read with UNFORMATTED_VALUE / SERIAL_NUMBER, the Timestamp a
+serial day number in the spreadsheet's time zone (research gotcha 13).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..backend import ResponsesRead
+from ..config import Config
+from ..files import atomic_write_text
+from ..forms import FORM_KINDS, FormKind, FormSpec
+from ..local.inbox import fold_title
+from ..responses import Answer, RawResponse, csv_response_id
+from ..tracker import cell_text
+from .clients import GoogleClients
+from .tabs import quote_tab
+
+CACHE_FILE = Path("state") / "google-responses.json"
+UTC = dt.UTC
+_STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z\Z")
+_SHEETS_EPOCH = dt.datetime(1899, 12, 30)
+
+Cached = dict[str, Any]  # {"t": lastSubmittedTime, "e": email, "a": {questionId: [values]}}
+
+
+def stamp_nanos(stamp: str) -> int:
+    """An RFC 3339 `Z` time as integer nanoseconds (all 9 fraction digits kept); -1 if not one."""
+    m = _STAMP.match(stamp)
+    if not m:
+        return -1
+    whole = dt.datetime.fromisoformat(m.group(1)).replace(tzinfo=UTC)
+    return int(whole.timestamp()) * 1_000_000_000 + int((m.group(2) or "").ljust(9, "0"))
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    """A time as the Forms API writes and filters it: UTC, microseconds, `Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def missing_questions_reason(spec: FormSpec, where: str, missing: list[str]) -> str:
+    """The fail-closed message, worded as the CSV reader words it."""
+    return (
+        f"The {spec.label.lower()} form ({where}) no longer has the question"
+        f"{'s' if len(missing) > 1 else ''} "
+        + "; ".join(f"`{m}`" for m in missing)
+        + ". Nothing from this form was written. If the question was reworded, map the new "
+        f"title in sos-sync.toml under [forms.{spec.kind}.questions]."
+    )
+
+
+def question_map(form: dict[str, Any], spec: FormSpec) -> tuple[dict[str, str], list[str]]:
+    """Field name -> questionId for a form, and the titles it lacks."""
+    by_title: dict[str, str] = {}
+    for item in form.get("items", []):
+        question = (item.get("questionItem") or {}).get("question")
+        if question and item.get("title") is not None:
+            by_title.setdefault(fold_title(str(item["title"])), str(question["questionId"]))
+    out: dict[str, str] = {}
+    missing: list[str] = []
+    for f in spec.fields:
+        qid = by_title.get(fold_title(f.title))
+        if qid is None:
+            missing.append(f.title)
+        else:
+            out[f.name] = qid
+    return out, missing
+
+
+def to_raw(
+    spec: FormSpec, response_id: str, cached: Cached, qmap: dict[str, str], form_id: str
+) -> RawResponse:
+    """A cached Forms response as the core's RawResponse (checkboxes as tuples)."""
+    answers: dict[str, Answer] = {}
+    given: dict[str, list[str]] = cached.get("a", {})
+    for f in spec.fields:
+        values = given.get(qmap[f.name], [])
+        if f.type == "checkbox":
+            answers[f.name] = tuple(values)
+        else:
+            answers[f.name] = ", ".join(values)
+    return RawResponse(
+        kind=spec.kind,
+        response_id=response_id,
+        submitted_raw=str(cached.get("t", "")),
+        email=str(cached.get("e", "")).strip(),
+        answers=answers,
+        source=f"Google Form {form_id} response {response_id}",
+    )
+
+
+def compact(response: dict[str, Any]) -> Cached:
+    """What the cache keeps of a FormResponse: time, e-mail, answers by questionId."""
+    answers: dict[str, list[str]] = {}
+    for qid, answer in (response.get("answers") or {}).items():
+        values = [
+            str(a.get("value", "")) for a in (answer.get("textAnswers") or {}).get("answers", [])
+        ]
+        if not values and answer.get("fileUploadAnswers"):
+            values = [
+                str(a.get("fileName") or a.get("fileId"))
+                for a in answer["fileUploadAnswers"].get("answers", [])
+            ]
+        answers[str(qid)] = values
+    out: Cached = {"t": str(response.get("lastSubmittedTime", "")), "a": answers}
+    if response.get("respondentEmail"):
+        out["e"] = str(response["respondentEmail"])
+    return out
+
+
+def serial_time(value: object, zone: ZoneInfo) -> str:
+    """A Timestamp cell read as SERIAL_NUMBER (days since 1899-12-30, sheet time) -> RFC 3339."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return cell_text(value)
+    local = _SHEETS_EPOCH + dt.timedelta(days=float(value))
+    local = local.replace(microsecond=0) + dt.timedelta(seconds=round(local.microsecond / 1e6))
+    return local.replace(tzinfo=zone).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def tab_responses(
+    spec: FormSpec, values: list[list[Any]], zone: ZoneInfo, where: str
+) -> list[RawResponse]:
+    """Rows of a linked response tab (UNFORMATTED_VALUE) as RawResponses; ValueError if a question is missing."""
+    if not values:
+        return []
+    header = [cell_text(h) for h in values[0]]
+    folded = {fold_title(h): i for i, h in reversed(list(enumerate(header)))}
+    ts_col = folded.get("timestamp")
+    if ts_col is None:
+        raise ValueError(f"{where} has no `Timestamp` column; is it a form's response tab?")
+    email_col = folded.get("email address")
+    columns: dict[str, int] = {}
+    missing = []
+    for f in spec.fields:
+        i = folded.get(fold_title(f.title))
+        if i is None:
+            missing.append(f.title)
+        else:
+            columns[f.name] = i
+    if missing:
+        raise ValueError(missing_questions_reason(spec, where, missing))
+    dates = {f.name for f in spec.fields if f.type == "date"}
+    out: list[RawResponse] = []
+    for n, row in enumerate(values[1:], start=2):
+
+        def cell(i: int | None, row: list[Any] = row) -> Any:
+            return row[i] if i is not None and i < len(row) else ""
+
+        if not any(cell_text(c).strip() for c in row):
+            continue
+        answers: dict[str, Answer] = {}
+        for name, i in columns.items():
+            v = cell(i)
+            if name in dates and isinstance(v, (int, float)) and not isinstance(v, bool):
+                answers[name] = (_SHEETS_EPOCH + dt.timedelta(days=float(v))).date().isoformat()
+            else:
+                answers[name] = cell_text(v)
+        ts = serial_time(cell(ts_col), zone)
+        email = cell_text(cell(email_col))
+        rid = csv_response_id(
+            spec.kind, ts, email, str(answers.get("school", "")), str(answers.get("urn", ""))
+        )
+        out.append(RawResponse(spec.kind, rid, ts, email.strip(), answers, f"{where} row {n}"))
+    return out
+
+
+class GoogleResponseSource:
+    """Every form's responses: Forms API (cached, incremental) or the linked response tab."""
+
+    def __init__(
+        self,
+        config: Config,
+        clients: GoogleClients,
+        now: Callable[[], dt.datetime] = lambda: dt.datetime.now(UTC),
+    ) -> None:
+        self.config = config
+        self.clients = clients
+        self.now = now
+        self.path = config.workspace / CACHE_FILE
+        self._pending: dict[str, Any] | None = None  # the cache to save once writes landed
+
+    # ------------------------------------------------------------------ cache
+    def _load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {"version": 1, "forms": {}}
+        if not isinstance(data, dict) or data.get("version") != 1:
+            return {"version": 1, "forms": {}}
+        return data
+
+    def _save(self, data: dict[str, Any]) -> None:
+        atomic_write_text(
+            self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        )
+
+    def commit(self) -> None:
+        """Save what this night read (cache and cursor); call once its writes have landed."""
+        if self._pending is not None:
+            self._save(self._pending)
+            self._pending = None
+
+    # ------------------------------------------------------------------ reading
+    def read_responses(self) -> ResponsesRead:
+        """Every form's responses (all of them, from cache plus what is new)."""
+        before = sum(self.clients.requests().values())
+        result = ResponsesRead()
+        stored = self._load()
+        updated: dict[str, Any] = {"version": 1, "forms": dict(stored.get("forms", {}))}
+        tab_kinds: list[FormKind] = []
+        for kind in FORM_KINDS:
+            settings = self.config.form_settings[kind]
+            if settings.form_id:
+                self._read_form(kind, settings.form_id, stored, updated, result)
+            elif settings.response_tab:
+                tab_kinds.append(kind)
+            else:
+                result.responses[kind] = []
+        if tab_kinds:
+            self._read_tabs(tab_kinds, result)
+        self._pending = None
+        if updated != stored:
+            if _responses_of(updated) == _responses_of(stored):
+                # nothing new was read, only the full-pass date moved: safe to keep now
+                self._save(updated)
+            else:
+                self._pending = updated
+        result.requests = sum(self.clients.requests().values()) - before
+        return result
+
+    def _read_form(
+        self,
+        kind: FormKind,
+        form_id: str,
+        stored: dict[str, Any],
+        updated: dict[str, Any],
+        result: ResponsesRead,
+    ) -> None:
+        spec = self.config.forms[kind]
+        forms = self.clients.service("forms").forms()
+        share = f"the form {form_id} (add it as a collaborator: Editor)"
+        form = self.clients.call(
+            lambda: forms.get(formId=form_id).execute(),
+            f"the {spec.label.lower()} form {form_id}",
+            share,
+        )
+        qmap, missing = question_map(form, spec)
+        if missing:
+            result.failed[kind] = missing_questions_reason(spec, f"Google Form {form_id}", missing)
+            return
+        entry = stored.get("forms", {}).get(kind) or {}
+        cache: dict[str, Cached] = (
+            dict(entry.get("responses", {})) if entry.get("form_id") == form_id else {}
+        )
+        now = self.now()
+        last_full = entry.get("full_pass") if cache else None
+        every = dt.timedelta(days=self.config.raw.google.full_pass_every_days)
+        full = not last_full or now - dt.datetime.fromisoformat(str(last_full)) >= every
+        flt: str | None = None
+        if not full:
+            newest = max(cache.values(), key=lambda c: stamp_nanos(str(c.get("t", ""))))
+            cursor = _parse_stamp(str(newest["t"]))
+            if cursor is None:
+                full = True
+            else:
+                since = cursor - dt.timedelta(minutes=self.config.raw.google.overlap_minutes)
+                flt = f"timestamp >= {rfc3339(since)}"
+        listed = self._list(forms, form_id, flt, spec.label.lower(), share)
+        if full:
+            merged: dict[str, Cached] = {}
+        else:
+            merged = dict(cache)
+        for rid, item in listed.items():
+            old = merged.get(rid)
+            if old is None or stamp_nanos(item["t"]) >= stamp_nanos(str(old.get("t", ""))):
+                merged[rid] = item
+        new_entry = {
+            "form_id": form_id,
+            "full_pass": now.isoformat() if full else str(last_full),
+            "responses": merged,
+        }
+        updated["forms"][kind] = new_entry
+        result.responses[kind] = [
+            to_raw(spec, rid, c, qmap, form_id)
+            for rid, c in sorted(
+                merged.items(), key=lambda kv: (stamp_nanos(str(kv[1].get("t", ""))), kv[0])
+            )
+        ]
+
+    def _list(
+        self, forms: Any, form_id: str, flt: str | None, label: str, share: str
+    ) -> dict[str, Cached]:
+        out: dict[str, Cached] = {}
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"formId": form_id, "pageSize": 5000}
+            if flt:
+                kwargs["filter"] = flt
+            if token:
+                kwargs["pageToken"] = token
+            page = self.clients.call(
+                lambda kwargs=kwargs: forms.responses().list(**kwargs).execute(),
+                f"the responses of the {label} form {form_id}",
+                share,
+            )
+            for response in page.get("responses", []):
+                out[str(response["responseId"])] = compact(response)
+            token = page.get("nextPageToken")
+            if not token:
+                return out
+
+    def _read_tabs(self, kinds: list[FormKind], result: ResponsesRead) -> None:
+        sid = self.config.raw.google.spreadsheet_id
+        http = self.clients.sheets
+        share = f"the spreadsheet {sid} as Editor"
+        meta = self.clients.call(
+            lambda: http.fetch_sheet_metadata(
+                sid, {"fields": "properties.timeZone,sheets.properties.title"}
+            ),
+            f"the spreadsheet {sid}",
+            share,
+        )
+        zone = ZoneInfo(str(meta.get("properties", {}).get("timeZone") or "Europe/London"))
+        titles = {str(s["properties"]["title"]) for s in meta.get("sheets", [])}
+        wanted: list[FormKind] = []
+        for kind in kinds:
+            tab = self.config.form_settings[kind].response_tab
+            if tab not in titles:
+                result.failed[kind] = (
+                    f"The {self.config.forms[kind].label.lower()} form's response tab `{tab}` is not "
+                    f"in the spreadsheet {sid}. Nothing from this form was written. Check "
+                    f"forms.{kind}.response_tab in sos-sync.toml (tabs are named like "
+                    "`Form responses 1`)."
+                )
+            else:
+                wanted.append(kind)
+        if not wanted:
+            return
+        ranges = [quote_tab(self.config.form_settings[k].response_tab) for k in wanted]
+        reply = self.clients.call(
+            lambda: http.values_batch_get(
+                sid,
+                ranges,
+                {
+                    "majorDimension": "ROWS",
+                    "valueRenderOption": "UNFORMATTED_VALUE",
+                    "dateTimeRenderOption": "SERIAL_NUMBER",
+                },
+            ),
+            f"the response tabs of the spreadsheet {sid}",
+            share,
+        )
+        for kind, vr in zip(wanted, reply.get("valueRanges", []), strict=False):
+            tab = self.config.form_settings[kind].response_tab
+            try:
+                result.responses[kind] = tab_responses(
+                    self.config.forms[kind], vr.get("values", []), zone, f"tab `{tab}`"
+                )
+            except ValueError as exc:
+                result.failed[kind] = str(exc)
+
+
+def _parse_stamp(stamp: str) -> dt.datetime | None:
+    m = _STAMP.match(stamp)
+    if not m:
+        return None
+    micro = (m.group(2) or "")[:6].ljust(6, "0")
+    return dt.datetime.fromisoformat(f"{m.group(1)}.{micro}").replace(tzinfo=UTC)
+
+
+def _responses_of(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        kind: (entry.get("form_id"), entry.get("responses"))
+        for kind, entry in data.get("forms", {}).items()
+    }
