@@ -208,6 +208,11 @@ def _check_scalar(api: str, name: str, value: str, param: dict[str, Any]) -> Non
     raise ApiError(400, f"Invalid value at '{_snake(name)}' ({kind or 'TYPE_ENUM'}), \"{value}\"")
 
 
+#: Body fields Google accepts without a schema entry. gspread 6.2.1's `insert_permission` (behind
+#: `Spreadsheet.share`) sends Drive v2's `withLink` to Drive v3, and that call works on Google.
+_TOLERATED: dict[str, frozenset[str]] = {"drive": frozenset({"withLink"})}
+
+
 def validate_body(match: Match, body: Any) -> None:
     """Walk the request body against the method's request schema."""
     request = match.route.spec.get("request")
@@ -235,6 +240,8 @@ def _walk(api: str, schemas: dict[str, Any], schema: dict[str, Any], value: Any,
                 _walk(api, schemas, props[key], item, where)
             elif extra is not None:
                 _walk(api, schemas, extra, item, where)
+            elif key in _TOLERATED.get(api, ()):
+                continue
             else:
                 _unknown_name(api, key, at)
     elif kind == "array":

@@ -1,4 +1,4 @@
-"""Drive v3 sharing and drives: permissions create/list/get/delete, shared drives, about."""
+"""Drive v3 sharing and drives: permissions create/list/get/delete, comments, shared drives, about."""
 
 from __future__ import annotations
 
@@ -139,7 +139,14 @@ def about_get(req: Request) -> tuple[int, Any]:
     }
 
 
+def comments_list(req: Request) -> tuple[int, Any]:
+    """GET /drive/v3/files/{fileId}/comments (no one comments in the emulator)."""
+    find_file(req)
+    return 200, {"kind": "drive#commentList", "comments": []}
+
+
 HANDLERS = {
+    "drive.comments.list": comments_list,
     "drive.permissions.create": permissions_create,
     "drive.permissions.list": permissions_list,
     "drive.permissions.get": permissions_get,

@@ -426,6 +426,41 @@ def _add_chart(state: State, book: dict[str, Any], body: dict[str, Any]) -> dict
     return {"addChart": {"chart": copy.deepcopy(chart)}}
 
 
+def _sort_range(state: State, book: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """Sort the cells of a range by columns (cells move; row metadata stays where it is)."""
+    span = body.get("range") or {}
+    sheet = _grid_range(book, span)
+    rows, cols = grid.size(sheet)
+    r0, r1 = int(span.get("startRowIndex") or 0), int(span.get("endRowIndex") or rows)
+    c0, c1 = int(span.get("startColumnIndex") or 0), int(span.get("endColumnIndex") or cols)
+    specs = body.get("sortSpecs") or []
+    if not specs:
+        raise Invalid("At least one sort spec is required.")
+    block = [[grid.get_cell(sheet, r, c) for c in range(c0, c1)] for r in range(r0, r1)]
+    for spec in reversed(specs):
+        column = int(spec.get("dimensionIndex") or 0) - c0
+        if not 0 <= column < c1 - c0:
+            raise Invalid(f"Sort column {column + c0} is outside the range.")
+        descending = spec.get("sortOrder") == "DESCENDING"
+
+        def key(line: list[Any], at: int = column) -> tuple[int, Any]:
+            value = line[at]["v"] if line[at] is not None else None
+            if isinstance(value, bool):
+                return (2, value)
+            if isinstance(value, (int, float)):
+                return (0, value)
+            return (1, str(value).lower()) if value is not None else (3, "")
+
+        filled = [line for line in block if line[column] is not None]
+        empty = [line for line in block if line[column] is None]  # blanks always sort last
+        filled.sort(key=key, reverse=descending)
+        block = filled + empty
+    for offset, line in enumerate(block):
+        for c, cell in enumerate(line):
+            grid.set_cell(sheet, r0 + offset, c0 + c, cell)
+    return {}
+
+
 def _no_op(state: State, book: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     return {}
 
@@ -447,6 +482,7 @@ KINDS: dict[str, Callable[[State, dict[str, Any], dict[str, Any]], dict[str, Any
     "appendDimension": _append_dimension,
     "deleteDimension": _delete_dimension,
     "addChart": _add_chart,
+    "sortRange": _sort_range,
     **{name: _no_op for name in NO_OPS},
 }
 

@@ -412,3 +412,37 @@ def test_googleapiclient_sheets_calls_use_encoded_ranges(
     ).execute()
     assert got["valueRanges"][0]["values"][1] == ["2024-05-19", "Hill"]
     assert "values" not in got["valueRanges"][1]
+
+
+def test_a_lead_sorting_rows_moves_cells(book: gspread.Spreadsheet) -> None:
+    ws = book.sheet1
+    ws.update(
+        [["URN", "School"], ["300003", "C"], ["100001", "A"], ["", "blank"], ["200002", "B"]],
+        "A1",
+        raw=False,
+    )
+    ws.sort((1, "asc"), range="A2:B5")
+    assert ws.get_all_values()[1:] == [
+        ["100001", "A"],
+        ["200002", "B"],
+        ["300003", "C"],
+        ["", "blank"],
+    ]
+    ws.sort((2, "des"), range="A2:B5")
+    assert [row[1] for row in ws.get_all_values()[1:]] == ["C", "blank", "B", "A"]
+
+
+def test_gspread_drive_calls_create_share_copy_delete(
+    admin: EmulatorAdmin, gc: gspread.Client
+) -> None:
+    folder = admin.create_folder("Trackers")["id"]
+    created = gc.create("New tracker", folder_id=folder)
+    assert created.sheet1.title == "Sheet1"
+    created.share("lead@school.org", perm_type="user", role="writer", notify=False)
+    assert {"lead@school.org"} <= {p.get("emailAddress") for p in created.list_permissions()}
+    copied = gc.copy(created.id, title="Backup")
+    assert copied.title == "Backup"
+    assert sorted(s.title for s in gc.openall()) == ["Backup", "New tracker"]
+    gc.del_spreadsheet(copied.id)
+    with pytest.raises(gspread.SpreadsheetNotFound):
+        gc.open_by_key(copied.id)
