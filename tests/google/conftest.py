@@ -1,0 +1,102 @@
+"""Whole nights of the google backend against one in-process emulator (reset before each test).
+
+No `__init__.py` here on purpose: a `tests/google` package would shadow the `google`
+namespace package (google-auth) under pytest's default import mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sos_sync.config import CONFIG_NAME, load_config
+from sos_sync.demo import prepare_demo
+from sos_sync.emulator import RunningEmulator, start_in_thread
+from sos_sync.emulator.client import EmulatorAdmin
+from sos_sync.forms import FORM_KINDS
+from sos_sync.google.backend import GoogleBackend
+from sos_sync.google.demo import seed_responses, seed_world, set_config
+from sos_sync.google.retry import Pacer, RetryPolicy
+from sos_sync.google.transport import emulator_credentials, sheets_client
+from sos_sync.sample import DEMO_TODAY
+from sos_sync.sync import RunResult, run_sync
+
+TODAY = DEMO_TODAY
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[RunningEmulator]:
+    emu = start_in_thread()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def admin(emulator: RunningEmulator) -> EmulatorAdmin:
+    client = EmulatorAdmin(emulator.base_url)
+    client.reset()
+    return client
+
+
+def fast_policy(tries: int = 5, budget: float = 120.0) -> RetryPolicy:
+    """The product's policy with sleeps skipped (the clock still moves, as if slept)."""
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    return RetryPolicy(tries=tries, budget=budget, sleep=sleep, clock=lambda: clock[0])
+
+
+def make_google_workspace(
+    emulator: RunningEmulator, folder: Path, lead_entries: bool = True
+) -> Path:
+    """A demo workspace whose forms, sheet, calendar and folder live in the emulator."""
+    ws = prepare_demo(folder)
+    config = load_config(ws)
+    world = seed_world(emulator, config, lead_entries=lead_entries)
+    values: dict[str, dict[str, str]] = {
+        "": {"backend": "google"},
+        "google": {
+            "spreadsheet_id": world["spreadsheet_id"],
+            "calendar_id": world["calendar_id"],
+            "documents_folder_id": world["documents_folder_id"],
+            "base_url": emulator.base_url,
+        },
+    }
+    for kind in FORM_KINDS:
+        values[f"forms.{kind}"] = {"form_id": world["forms"][kind]}
+    set_config(ws / CONFIG_NAME, values)
+    config = load_config(ws)
+    seed_responses(emulator, EmulatorAdmin(emulator.base_url), config, world["forms"])
+    return ws
+
+
+@pytest.fixture
+def google_ws(emulator: RunningEmulator, admin: EmulatorAdmin, tmp_path: Path) -> Path:
+    return make_google_workspace(emulator, tmp_path / "ws")
+
+
+Night = Callable[..., RunResult]
+
+
+@pytest.fixture
+def night() -> Night:
+    """Run one night on a workspace with the google backend (fast retries, real pacing)."""
+
+    def run(ws: Path, today: dt.date = TODAY, policy: RetryPolicy | None = None) -> RunResult:
+        config = load_config(ws)
+        backend = GoogleBackend(config, policy=policy or fast_policy(), pacer=Pacer(600, 100))
+        return run_sync(ws, today, backend=backend, config=config)
+
+    return run
+
+
+@pytest.fixture
+def gc(emulator: RunningEmulator) -> Any:
+    """A lead's gspread, on the same spreadsheet."""
+    return sheets_client(emulator_credentials("lead"), emulator.base_url, timeout=10)

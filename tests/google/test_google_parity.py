@@ -1,0 +1,71 @@
+"""The same inbox through the local backend and through the google backend gives the same tracker."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+
+from sos_sync.config import CONFIG_NAME, load_config
+from sos_sync.demo import prepare_demo, run_demo
+from sos_sync.emulator import start_in_thread
+from sos_sync.export import export_tracker
+from sos_sync.google.demo import STATE_FILE, run_emulator_demo, set_config
+from sos_sync.responses import parse_timestamp
+from sos_sync.sample import DEMO_TODAY
+
+
+def _forms_possible_inbox(tmp: Path) -> Path:
+    """The demo inbox without rows Google Forms could never produce (a timestamp that is not one)."""
+    sample = prepare_demo(tmp / "sample")
+    inbox = tmp / "inbox"
+    inbox.mkdir()
+    for path in (sample / "inbox").glob("*.csv"):
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+        keep = [rows[0]] + [r for r in rows[1:] if parse_timestamp(r[0]) is not None]
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows(keep)
+        (inbox / path.name).write_text(buf.getvalue(), encoding="utf-8")
+    return inbox
+
+
+def _tab(xlsx: Path, name: str) -> list[list[str]]:
+    wb = openpyxl.load_workbook(xlsx)
+    rows = [["" if v is None else str(v) for v in r] for r in wb[name].iter_rows(values_only=True)]
+    return [rows[0]] + sorted(rows[1:])
+
+
+def test_local_and_google_give_the_same_schools_and_problems(tmp_path: Path) -> None:
+    inbox = _forms_possible_inbox(tmp_path)
+    local = run_demo(tmp_path / "local", DEMO_TODAY, inbox)
+    google = run_emulator_demo(tmp_path / "google", DEMO_TODAY, inbox)
+    assert local.ok and google.ok
+    assert google.backend == "google" and google.requests["sheets"] > 0
+    assert google.as_json()["responses"] == local.as_json()["responses"]
+    assert google.as_json()["schools"] == local.as_json()["schools"]
+
+    # the google tracker, exported through the backend's read_tabs (sos-sync export)
+    emu = start_in_thread(tmp_path / "google" / STATE_FILE)
+    try:
+        set_config(tmp_path / "google" / CONFIG_NAME, {"google": {"base_url": emu.base_url}})
+        assert load_config(tmp_path / "google").backend == "google"
+        export_tracker(tmp_path / "google", tmp_path / "google.xlsx")
+    finally:
+        emu.stop()
+    export_tracker(tmp_path / "local", tmp_path / "local.xlsx")
+
+    local_schools = _tab(tmp_path / "local.xlsx", "Schools")
+    google_schools = _tab(tmp_path / "google.xlsx", "Schools")
+    assert len(local_schools) > 10
+    assert google_schools == local_schools  # every column, as text
+
+    def reasons(xlsx: Path) -> Counter[str]:
+        rows = _tab(xlsx, "Needs review")
+        col = rows[0].index("Reason")
+        return Counter(r[col] for r in rows[1:])
+
+    assert reasons(tmp_path / "google.xlsx") == reasons(tmp_path / "local.xlsx")
+    assert sum(reasons(tmp_path / "local.xlsx").values()) >= 5
