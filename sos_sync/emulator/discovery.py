@@ -200,10 +200,7 @@ def _check_scalar(api: str, name: str, value: str, param: dict[str, Any]) -> Non
         return
     if api in ("drive", "calendar"):
         raise ApiError(
-            400,
-            f"Invalid value '{value}'. Values must match the following regular expression",
-            reason="invalidParameter",
-            location=name,
+            400, f"Invalid value '{value}' for {name}.", reason="invalidParameter", location=name
         )
     raise ApiError(400, f"Invalid value at '{_snake(name)}' ({kind or 'TYPE_ENUM'}), \"{value}\"")
 

@@ -504,6 +504,9 @@ def batch_update(state: State, book: dict[str, Any], body: dict[str, Any]) -> di
         except Invalid as exc:
             raise ApiError(400, f"Invalid requests[{i}].{kind}: {exc}") from exc
     state.spreadsheets[book["spreadsheetId"]] = work
+    entry = state.files.get(book["spreadsheetId"])
+    if entry is not None:  # Drive shows a renamed spreadsheet's new title
+        entry["name"] = work["properties"].get("title", entry["name"])
     reply: dict[str, Any] = {"spreadsheetId": book["spreadsheetId"]}
     if replies:
         reply["replies"] = replies

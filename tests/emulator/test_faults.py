@@ -50,14 +50,14 @@ def test_googleapiclient_retries_5xx_itself(admin: EmulatorAdmin, calendar: Any)
 def test_rate_faults_are_seeded(admin: EmulatorAdmin, sheet: gspread.Worksheet) -> None:
     def pattern() -> list[bool]:
         admin.clear_faults()
-        admin.fail_rate(0.5, 500, seed=7, method="sheets.spreadsheets.values.get")
+        admin.fail_rate(0.5, 429, seed=7, method="sheets.spreadsheets.values.get")
         outcome = []
         for _ in range(16):
             try:
                 sheet.get_all_values()
                 outcome.append(True)
             except gspread.exceptions.APIError as exc:
-                assert exc.code == 500
+                assert exc.code == 429
                 outcome.append(False)
         return outcome
 
