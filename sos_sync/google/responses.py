@@ -197,6 +197,7 @@ class GoogleResponseSource:
         self.now = now
         self.path = config.workspace / CACHE_FILE
         self._pending: dict[str, Any] | None = None  # the cache to save once writes landed
+        self.filters: dict[str, str | None] = {}  # the filter each form was listed with tonight
 
     # ------------------------------------------------------------------ cache
     def _load(self) -> dict[str, Any]:
@@ -284,6 +285,7 @@ class GoogleResponseSource:
             else:
                 since = cursor - dt.timedelta(minutes=self.config.raw.google.overlap_minutes)
                 flt = f"timestamp >= {rfc3339(since)}"
+        self.filters[kind] = flt
         listed = self._list(forms, form_id, flt, spec.label.lower(), share)
         if full:
             merged: dict[str, Cached] = {}
