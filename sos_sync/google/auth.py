@@ -106,14 +106,14 @@ def load_credentials(config: Config) -> Any:
 def principal(config: Config) -> str:
     """Who the backend acts as, in the words a lead needs to share things with it."""
     g = config.raw.google
-    if g.base_url:
-        return "the emulator's account"
     if g.auth == "service_account":
         try:
             data = json.loads(config.path(g.service_account_file).read_text(encoding="utf-8"))
             return str(data.get("client_email") or "the service account")
         except (OSError, ValueError):
             return "the service account (its client_email is in the key file)"
+    if g.base_url:
+        return "the emulator's account"
     if g.auth == "adc":
         path = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
         if path:
