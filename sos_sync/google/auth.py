@@ -84,7 +84,7 @@ def load_credentials(config: Config) -> Any:
         from google.auth.exceptions import DefaultCredentialsError
 
         try:
-            credentials, _project = google.auth.default(scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+            credentials, _project = google.auth.default(scopes=list(SCOPES))
         except DefaultCredentialsError as exc:
             raise ConfigError(
                 "google.auth = adc, but no application default credentials were found: set "

@@ -56,7 +56,7 @@ class GoogleCalendarStore:
             if token:
                 kwargs["pageToken"] = token
             page = self.clients.call(
-                lambda kwargs=kwargs: events.list(**kwargs).execute(),
+                events.list(**kwargs).execute,
                 f"the calendar {self.calendar_id}",
                 self._share,
             )

@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from gspread.utils import ValueInputOption
+
 from ..config import CONFIG_NAME, Config, load_config
 from ..demo import prepare_demo
 from ..emulator import RunningEmulator, start_in_thread
@@ -171,7 +173,9 @@ def seed_world(emu: RunningEmulator, config: Config, lead_entries: bool) -> dict
             for col, value in entries.items():
                 row[cols[col]] = value
             rows.append(row)
-        ws.update(rows, "A1", value_input_option="USER_ENTERED")  # as a lead types them
+        ws.update(
+            rows, "A1", value_input_option=ValueInputOption.user_entered
+        )  # as a lead types them
     return {
         "spreadsheet_id": sid,
         "calendar_id": CALENDAR_ID,

@@ -11,6 +11,7 @@ our write: a later version means a person edited the document.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from collections.abc import Sequence
@@ -36,6 +37,11 @@ def key_value(key: str) -> str:
     if len((KEY_PROPERTY + key).encode("utf-8")) <= PROPERTY_LIMIT:
         return key
     return "h:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _execute(method: Any, **kwargs: Any) -> Any:
+    """Build and send one googleapiclient request (a fresh one on each retry)."""
+    return method(**kwargs).execute()
 
 
 def _quote(value: str) -> str:
@@ -75,7 +81,7 @@ class GoogleDocumentStore:
             if token:
                 kwargs["pageToken"] = token
             page = self.clients.call(
-                lambda kwargs=kwargs: files.list(**kwargs).execute(),
+                files.list(**kwargs).execute,
                 f"the documents folder {self.folder_id}",
                 self._share,
             )
@@ -127,13 +133,15 @@ class GoogleDocumentStore:
             try:
                 if existing is not None:
                     item = self.clients.call(
-                        lambda existing=existing: files.update(
+                        functools.partial(
+                            _execute,
+                            files.update,
                             fileId=existing["id"],
                             body={"name": title, "appProperties": props},
                             media_body=media(),
                             fields=FIELDS,
                             supportsAllDrives=True,
-                        ).execute(),
+                        ),
                         what,
                         self._share,
                     )

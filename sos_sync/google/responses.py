@@ -320,7 +320,7 @@ class GoogleResponseSource:
             if token:
                 kwargs["pageToken"] = token
             page = self.clients.call(
-                lambda kwargs=kwargs: forms.responses().list(**kwargs).execute(),
+                forms.responses().list(**kwargs).execute,
                 f"the responses of the {label} form {form_id}",
                 share,
             )

@@ -12,6 +12,7 @@ write lands on the same cells and never duplicates a row.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -270,8 +271,8 @@ class GoogleTracker:
                 break
             try:
                 self.clients.call(
-                    lambda structure=structure: http.batch_update(
-                        self.spreadsheet_id, {"requests": structure}
+                    functools.partial(
+                        http.batch_update, self.spreadsheet_id, {"requests": structure}
                     ),
                     self._what("adding tabs and rows"),
                     self._share,
