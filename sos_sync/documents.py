@@ -271,7 +271,24 @@ def render_document(
 def inputs_hash(kind: str, key: str, context: Mapping[str, Any], templates_dir: Path) -> str:
     """The `inputs_hash` `render_document` would give, without rendering (cheap, for
     deciding each night which documents need generating at all)."""
-    return _validated(kind, key, context, templates_dir)[2]
+    if kind not in _CONTEXTS:
+        raise TemplateError(f"unknown document kind `{kind}`: use one of {', '.join(DOC_KINDS)}")
+    sources = _template_sources(f"{kind}.html.j2", templates_dir)
+    return _hash(kind, sources, None, dict(context))
+
+
+def _hash(
+    kind: str, sources: dict[str, str], ctx: Any, raw: Mapping[str, Any] | None = None
+) -> str:
+    data = raw if raw is not None else ctx.model_dump(mode="json")
+    canonical = json.dumps(
+        {"kind": kind, "templates": _digest(sources), "context": data},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _validated(
@@ -287,13 +304,7 @@ def _validated(
         )
         raise TemplateError(f"{kind} context for document `{key}`: {problems}") from None
     sources = _template_sources(f"{kind}.html.j2", templates_dir)
-    canonical = json.dumps(
-        {"kind": kind, "templates": sources, "context": ctx.model_dump(mode="json")},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return ctx, sources, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return ctx, sources, _hash(kind, sources, ctx, dict(context))
 
 
 _STRONG = ("Established", "Embedded")
@@ -368,8 +379,36 @@ def _references(source: str, name: str, filename: str) -> tuple[str, ...]:
     return tuple(n for n in meta.find_referenced_templates(ast) if n is not None)
 
 
+def _digest(sources: dict[str, str]) -> str:
+    return _digest_items(tuple(sorted(sources.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _digest_items(items: tuple[tuple[str, str], ...]) -> str:
+    return hashlib.sha256(json.dumps(items).encode("utf-8")).hexdigest()
+
+
 def _template_sources(name: str, templates_dir: Path) -> dict[str, str]:
     """The source of `name` and of every template it extends, includes or imports."""
+    try:
+        signature = tuple(
+            sorted(
+                (p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in templates_dir.iterdir()
+            )
+        )
+    except OSError:
+        signature = ()
+    return dict(_cached_sources(name, templates_dir, signature))
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_sources(
+    name: str, templates_dir: Path, signature: tuple[tuple[str, int, int], ...]
+) -> tuple[tuple[str, str], ...]:
+    return tuple(_read_sources(name, templates_dir).items())
+
+
+def _read_sources(name: str, templates_dir: Path) -> dict[str, str]:
     loader = jinja2.FileSystemLoader(str(templates_dir))
     sources: dict[str, str] = {}
     pending = [name]

@@ -9,6 +9,7 @@ now, under the ownership rule of §4.2. The result is a frozen value that
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -513,8 +514,9 @@ class _Planner:
             "generated_on": self.today.isoformat(),
         }
 
-    def _criteria(self) -> list[dict[str, Any]]:
-        return [
+    @functools.cached_property
+    def _criteria_context(self) -> tuple[dict[str, Any], ...]:
+        return tuple(
             {
                 "code": c.code,
                 "group": c.group,
@@ -523,7 +525,10 @@ class _Planner:
                 "resources": [r.model_dump() for r in c.resources],
             }
             for c in self.c.criteria
-        ]
+        )
+
+    def _criteria(self) -> list[dict[str, Any]]:
+        return list(self._criteria_context)
 
     def wanted_documents(self, records: dict[str, SchoolRecord]) -> list[WantedDocument]:
         """Audit feedback per audit, application feedback per ready review, award letters."""

@@ -513,3 +513,15 @@ def test_edited_template_is_not_served_stale(tmp_path: Path) -> None:
     after = render("award_letter", award_context(), templates)
     assert "Celebrate with us." in before.html and "Party time." in after.html
     assert before.inputs_hash != after.inputs_hash
+
+
+def test_cheap_inputs_hash_agrees_with_rendering() -> None:
+    """The nightly plan decides with `inputs_hash`; what it records comes from rendering."""
+    from sos_sync.documents import inputs_hash
+
+    for kind, ctx in (
+        ("audit_feedback", audit_context()),
+        ("award_letter", award_context()),
+    ):
+        doc = render_document(kind, "k", ctx, default_templates_dir())
+        assert inputs_hash(kind, "k", ctx, default_templates_dir()) == doc.inputs_hash

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..backend import DocState
 from ..calendar import CalendarEvent
-from .docx import docx_fingerprint, html_to_docx
+from .docx import html_to_docx
 from .ics import read_ics, write_ics
 
 
@@ -40,6 +41,11 @@ def doc_filename(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", key.replace(":", "-")).strip("-") + ".docx"
 
 
+def file_fingerprint(path: Path) -> str:
+    """The file's bytes, hashed: any save by a person (Word, LibreOffice) changes it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+
+
 class DocxDocuments:
     """`.docx` files in the workspace's documents folder, one per key."""
 
@@ -61,10 +67,10 @@ class DocxDocuments:
         for k in keys:
             p = self._path(k)
             if p.exists():
-                out[k] = DocState(k, self._link(p), docx_fingerprint(p))
+                out[k] = DocState(k, self._link(p), file_fingerprint(p))
         return out
 
     def write_document(self, key: str, title: str, html: str, inputs_hash: str) -> DocState:
         p = self._path(key)
         html_to_docx(html, p, title, inputs_hash=inputs_hash)
-        return DocState(key, self._link(p), docx_fingerprint(p))
+        return DocState(key, self._link(p), file_fingerprint(p))
