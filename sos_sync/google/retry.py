@@ -205,7 +205,8 @@ class Pacer:
     """A token bucket keeping one API under its per-user quota (Sheets: 60 requests/minute).
 
     `capacity` requests may go at once; tokens refill at `per_minute - capacity` a minute,
-    so no 60-second window ever holds more than `per_minute` requests.
+    so no 60-second window ever holds more than `per_minute` requests (`window` shortens
+    the minute, for tests).
     """
 
     def __init__(
@@ -214,11 +215,12 @@ class Pacer:
         capacity: int = 10,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        window: float = 60.0,
     ) -> None:
         if not 0 < capacity < per_minute:
             raise ValueError("capacity must be between 0 and per_minute")
         self.capacity = float(capacity)
-        self.rate = (per_minute - capacity) / 60.0  # tokens a second
+        self.rate = (per_minute - capacity) / window  # tokens a second
         self.clock = clock
         self.sleep = sleep
         self.tokens = float(capacity)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.errors import Permanent, Transient
 from sos_sync.forms import FORM_KINDS
 from sos_sync.google.backend import GoogleBackend
-from sos_sync.google.retry import Pacer
+from sos_sync.google.retry import Pacer, RetryPolicy
 from sos_sync.sync import run_sync
 
 
@@ -283,3 +284,60 @@ def test_a_403_on_the_sheet_fails_fast_with_what_to_share(
     assert proc.returncode == 1, proc.stderr
     assert sid in proc.stderr and "Editor" in proc.stderr
     assert Counter(e["status"] for e in admin.log() if e["api"] == "sheets")[403] == 2
+
+
+def test_the_pacer_keeps_sheets_under_the_quota_instead_of_meeting_429s(
+    google_ws: Path, night: Night, admin: EmulatorAdmin
+) -> None:
+    from sos_sync.google.clients import GoogleClients
+    from sos_sync.google.tabs import GoogleTracker
+    from sos_sync.tracker import all_tabs
+
+    night(google_ws)
+    config = load_config(google_ws)
+    tabs = all_tabs(config.forms, [c.code for c in config.criteria])
+    admin.set_quota("sheets", 12, window_seconds=1.0)  # Google's 60/minute, sped up
+
+    def reads(pacer: Pacer) -> int:
+        admin.reset_stats()
+        tracker = GoogleTracker(
+            config,
+            GoogleClients(config, policy=RetryPolicy(tries=50, base=0.05, cap=0.5), pacer=pacer),
+        )
+        for _ in range(24):
+            tracker.read_tabs(tabs)
+        return int(admin.stats()["errors"])
+
+    assert reads(Pacer(10_000, 100)) > 0  # unpaced: the quota answers 429s
+    time.sleep(1.0)
+    started = time.monotonic()
+    assert reads(Pacer(10, 3, window=1.0)) == 0  # paced: never a 429
+    assert time.monotonic() - started >= (24 - 3) / 7 * 0.9
+    admin.set_quota("sheets", None)
+
+
+def test_demo_on_the_emulator_twice_is_a_quiet_second_night(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    cmd = [
+        sys.executable,
+        "-c",
+        "from sos_sync.cli import main; main()",
+        "demo",
+        "--backend",
+        "emulator",
+        "--out",
+        str(out),
+        "--json",
+    ]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    j1 = json.loads(first.stdout)
+    assert j1["backend"] == "google" and j1["writes"] > 0
+    assert j1["requests_by_api"]["sheets"] >= 2 and j1["requests_by_api"]["forms"] >= 10
+    assert (out / "emulator-state.json").exists()
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    j2 = json.loads(second.stdout)
+    assert j2["writes"] == 0
+    assert j2["requests_by_api"]["sheets"] == 1
+    assert j2["responses"] == {"new": 0, "updated": 0, "needs_review": 0}
