@@ -341,3 +341,54 @@ def test_demo_on_the_emulator_twice_is_a_quiet_second_night(tmp_path: Path) -> N
     assert j2["writes"] == 0
     assert j2["requests_by_api"]["sheets"] == 1
     assert j2["responses"] == {"new": 0, "updated": 0, "needs_review": 0}
+
+
+def test_a_lead_sorting_and_typing_during_the_run_is_respected(
+    google_ws: Path, night: Night, admin: EmulatorAdmin, gc: gspread.Client
+) -> None:
+    from sos_sync.plan import Snapshot, make_plan
+    from sos_sync.state import load_state
+    from sos_sync.tracker import all_tabs
+
+    night(google_ws)
+    config = load_config(google_ws)
+    rows = _tab(gc, google_ws, "EOI responses")
+    rid = next(r for r in rows if r["URN"] == "131003")["Response ID"]
+    rid5 = next(r for r in rows if r["URN"] == "131005")["Response ID"]
+    form_id = config.form_settings["eoi"].form_id
+    admin.edit_response(
+        form_id,
+        rid,
+        answers={"Your name": "Grace Obi-Bello"},
+        submitted="2025-07-13T10:00:00.000000Z",
+    )
+    admin.edit_response(
+        form_id,
+        rid5,
+        answers={"Your name": "Ian Reid-Khan"},
+        submitted="2025-07-13T10:00:01.000000Z",
+    )
+    # the night reads and plans ...
+    backend = GoogleBackend(config, policy=fast_policy(), pacer=Pacer(600, 100))
+    read = backend.source.read_responses()
+    tabs = backend.tracker.read_tabs(all_tabs(config.forms, [c.code for c in config.criteria]))
+    plan = make_plan(Snapshot(read, tabs, load_state(google_ws)), config, TODAY, "run-1")
+    # ... meanwhile a lead sorts Schools and types a contact name for 131005
+    sheet = gc.open_by_key(config.raw.google.spreadsheet_id).worksheet("Schools")
+    header = sheet.row_values(1)
+    n = len(sheet.get_all_values())
+    sheet.sort(
+        (header.index("School") + 1, "des"),
+        range=f"A2:{gspread.utils.rowcol_to_a1(n, len(header))}",
+    )
+    values = sheet.get_all_values()
+    row5 = next(i + 1 for i, r in enumerate(values) if r[0] == "131005")
+    sheet.update_cell(row5, header.index("Contact name") + 1, "Ian R. (typed by the lead)")
+    # ... then the night writes
+    backend.tracker.apply(plan.tabs, plan.tab_plans)
+    by_urn = {r["URN"]: r for r in _tab(gc, google_ws, "Schools") if r["URN"]}
+    assert by_urn["131003"]["Contact name"] == "Grace Obi-Bello"  # found by key after the sort
+    assert by_urn["131005"]["Contact name"] == "Ian R. (typed by the lead)"  # theirs, kept
+    assert ("Schools", "131005", "Contact name") in backend.tracker.skipped
+    names = [r["Contact name"] for r in by_urn.values()]
+    assert names.count("Grace Obi-Bello") == 1
