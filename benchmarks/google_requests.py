@@ -40,7 +40,9 @@ def night(ws: Path, admin: EmulatorAdmin, label: str) -> tuple[RunResult, dict[s
     result = run_sync(ws, DEMO_TODAY, backend=GoogleBackend(config), config=config)
     seconds = time.perf_counter() - t0
     stats = admin.stats()
-    print(f"{label}: {seconds:.1f} s, {result.writes} write request(s) to the tracker")
+    print(
+        f"{label}: {seconds:.1f} s, {result.writes} write operation(s) (tracker, calendar, documents)"
+    )
     print(f"  {'api':<9} {'requests':>8} {'reads':>6} {'writes':>6}")
     for api in APIS:
         s = stats["apis"].get(api, {"requests": 0, "reads": 0, "writes": 0})

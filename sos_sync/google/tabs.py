@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,9 @@ from .retry import GooglePermanent, GoogleTransient
 
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
+MAX_PAYLOAD = 4_000_000
+"""Bytes of JSON per values:batchUpdate. Google recommends 2 MB and refuses requests over
+10 MB; a normal night is far below, a first night importing years of responses is split."""
 
 
 def quote_tab(title: str) -> str:
@@ -71,17 +75,49 @@ class Writes:
             return 0, 0
         return max(rows) + 1, max(max(c) for c in rows.values()) + 1
 
-    def value_ranges(self) -> list[dict[str, Any]]:
-        """One range per written row, from its first to its last cell (null: leave as is)."""
-        data = []
+    def value_ranges(self, max_bytes: int = 0) -> list[list[dict[str, Any]]]:
+        """The cells as value ranges, in batches of at most `max_bytes` of JSON (0: one batch).
+
+        Consecutive rows of a tab (the night's new rows) go as one block; other rows as one
+        range each, from their first to their last cell (null: leave the cell as it is).
+        """
+        limit = max_bytes or 1 << 62
+        batches: list[list[dict[str, Any]]] = [[]]
+        size = 0
         for tab, rows in self.cells.items():
+            block: list[tuple[int, dict[int, Any]]] = []
+            block_size = 0
+            width = max(max(cols) for cols in rows.values()) + 1  # nulls pad a block's rows
             for r in sorted(rows):
-                cols = rows[r]
-                lo, hi = min(cols), max(cols)
-                line = [cols.get(c) for c in range(lo, hi + 1)]
-                a1 = f"{quote_tab(tab)}!{column_letters(lo)}{r + 1}:{column_letters(hi)}{r + 1}"
-                data.append({"range": a1, "majorDimension": "ROWS", "values": [line]})
-        return data
+                row_size = len(json.dumps(list(rows[r].values()), ensure_ascii=False)) + 5 * width
+                if block and (r != block[-1][0] + 1 or block_size + row_size > limit // 2):
+                    size = self._flush(tab, block, batches, size, block_size, limit)
+                    block, block_size = [], 0
+                block.append((r, rows[r]))
+                block_size += row_size
+            if block:
+                size = self._flush(tab, block, batches, size, block_size, limit)
+        return [b for b in batches if b]
+
+    @staticmethod
+    def _flush(
+        tab: str,
+        block: list[tuple[int, dict[int, Any]]],
+        batches: list[list[dict[str, Any]]],
+        size: int,
+        block_size: int,
+        limit: int,
+    ) -> int:
+        lo = min(min(cols) for _r, cols in block)
+        hi = max(max(cols) for _r, cols in block)
+        first, last = block[0][0], block[-1][0]
+        a1 = f"{quote_tab(tab)}!{column_letters(lo)}{first + 1}:{column_letters(hi)}{last + 1}"
+        values = [[cols.get(c) for c in range(lo, hi + 1)] for _r, cols in block]
+        if batches[-1] and size + block_size > limit:
+            batches.append([])
+            size = 0
+        batches[-1].append({"range": a1, "majorDimension": "ROWS", "values": values})
+        return size + block_size + len(a1) + 40
 
     def __len__(self) -> int:
         return sum(len(c) for rows in self.cells.values() for c in rows.values())
@@ -288,10 +324,10 @@ class GoogleTracker:
                 f"Google kept failing while adding tabs and rows to {self._what()}. "
                 "Run again later; nothing is lost."
             )
-        if len(writes):
-            body = {"valueInputOption": "RAW", "data": writes.value_ranges()}
+        for data in writes.value_ranges(MAX_PAYLOAD):
+            body = {"valueInputOption": "RAW", "data": data}
             self.clients.call(
-                lambda: http.values_batch_update(self.spreadsheet_id, body),
+                functools.partial(http.values_batch_update, self.spreadsheet_id, body),
                 self._what("writing the night's changes"),
                 self._share,
             )
