@@ -102,3 +102,28 @@ def test_documents_are_found_again_by_key_and_replaced_in_place(
     ).execute()["files"]
     assert len(listed) == 1
     assert listed[0]["mimeType"] == "application/vnd.google-apps.document"
+
+
+def test_lost_replies_never_duplicate_an_event_or_a_document(
+    google_ws: Path, admin: EmulatorAdmin
+) -> None:
+    config = load_config(google_ws)
+    store, clients = _store(google_ws)
+    admin.lose_reply(1, mode="500", method="calendar.events.insert")
+    store.apply_events(_events(), [e.key for e in _events()])
+    assert admin.faults() == []  # the reply was lost after the insert landed
+    cal = clients.service("calendar").events()
+    items = cal.list(calendarId=config.raw.google.calendar_id, showDeleted=True).execute()["items"]
+    assert sorted(i["id"] for i in items) == sorted(event_id(e.key) for e in _events())
+
+    docs = GoogleDocumentStore(config, clients)
+    admin.lose_reply(1, mode="500", method="drive.files.create")
+    state = docs.write_document(
+        "award_letter:131007", "Award letter", "<p>Congratulations</p>", "h1"
+    )
+    drive = clients.service("drive").files()
+    listed = drive.list(
+        q=f"'{config.raw.google.documents_folder_id}' in parents and trashed = false",
+        fields="files(id,webViewLink)",
+    ).execute()["files"]
+    assert len(listed) == 1 and listed[0]["webViewLink"] == state.link
