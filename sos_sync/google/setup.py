@@ -4,7 +4,8 @@ Every tab gets its header row (frozen); lead choice columns get drop-downs (Step
 1-5; Resolved, Ready, Attended Yes/No); machine columns are protected with a warning only
 (a lead may still type there, after a prompt: the sync then leaves the value alone and
 reports it); `Stalled = Yes` on Schools and open `Needs review` rows are highlighted; the
-Dashboard gets a chart of schools per step. A tab that has been prepared carries the
+Dashboard gets a chart of schools per step (fed by two helper formula columns to the
+right of the planner's, so it follows the Step rows wherever they are). A tab that has been prepared carries the
 developer metadata `sos-sync.setup`, so a second call changes nothing. Headers a lead
 already has are kept; missing ones are added at the right.
 """
@@ -133,6 +134,9 @@ def decorations(spec: TabSpec, sheet_id: int, header: list[str]) -> list[dict[st
             }
         )
     if spec.name == "Dashboard":
+        # the chart reads two helper columns that pick the Step rows wherever the planner
+        # puts them and turn their text values into numbers (see `chart_formulas`)
+        step_col, count_col = width, width + 1
 
         def source(col: int) -> dict[str, Any]:
             return {
@@ -141,7 +145,7 @@ def decorations(spec: TabSpec, sheet_id: int, header: list[str]) -> list[dict[st
                         {
                             "sheetId": sheet_id,
                             "startRowIndex": 1,
-                            "endRowIndex": 6,  # Step 1 … Step 5, the planner's first rows
+                            "endRowIndex": 6,
                             "startColumnIndex": col,
                             "endColumnIndex": col + 1,
                         }
@@ -162,15 +166,19 @@ def decorations(spec: TabSpec, sheet_id: int, header: list[str]) -> list[dict[st
                                     {"position": "BOTTOM_AXIS", "title": "Step"},
                                     {"position": "LEFT_AXIS", "title": "Schools"},
                                 ],
-                                "domains": [{"domain": source(pos["Measure"])}],
+                                "domains": [{"domain": source(step_col)}],
                                 "series": [
-                                    {"series": source(pos["Value"]), "targetAxis": "LEFT_AXIS"}
+                                    {"series": source(count_col), "targetAxis": "LEFT_AXIS"}
                                 ],
                             },
                         },
                         "position": {
                             "overlayPosition": {
-                                "anchorCell": {"sheetId": sheet_id, "rowIndex": 1, "columnIndex": 4}
+                                "anchorCell": {
+                                    "sheetId": sheet_id,
+                                    "rowIndex": 1,
+                                    "columnIndex": count_col + 2,
+                                }
                             }
                         },
                     }
@@ -190,6 +198,20 @@ def decorations(spec: TabSpec, sheet_id: int, header: list[str]) -> list[dict[st
         }
     )
     return out
+
+
+CHART_HEADERS = ("Step (chart)", "Schools (chart)")
+
+
+def chart_formulas(header: list[str]) -> list[str]:
+    """Formulas (built here, never from form text) listing Step 1-5 and their counts as numbers."""
+    pos = {h: i for i, h in reversed(list(enumerate(header)))}
+    m, v = column_letters(pos["Measure"]), column_letters(pos["Value"])
+    pick = f'LEFT({m}2:{m}, 5)="Step "'
+    return [
+        f"=SORT(FILTER({m}2:{m}, {pick}))",
+        f"=ARRAYFORMULA(VALUE(INDEX(SORT(FILTER({{{m}2:{m}, {v}2:{v}}}, {pick}), 1, TRUE), 0, 2)))",
+    ]
 
 
 def prepare_spreadsheet(config: Config, clients: GoogleClients | None = None) -> int:
@@ -216,6 +238,7 @@ def prepare_spreadsheet(config: Config, clients: GoogleClients | None = None) ->
     current = tracker.read_tabs([t for t in pending if t.name in sheets])
     requests: list[dict[str, Any]] = []
     values: list[dict[str, Any]] = []
+    formulas: list[dict[str, Any]] = []
     for i, spec in enumerate(tabs):
         if spec.name in prepared:
             continue
@@ -268,6 +291,20 @@ def prepare_spreadsheet(config: Config, clients: GoogleClients | None = None) ->
         if had is None or list(had.header[: len(header)]) != header:
             end = column_letters(len(header) - 1)
             values.append({"range": f"{quote_tab(spec.name)}!A1:{end}1", "values": [header]})
+        if spec.name == "Dashboard":
+            first, second = column_letters(len(header)), column_letters(len(header) + 1)
+            values.append(
+                {
+                    "range": f"{quote_tab(spec.name)}!{first}1:{second}1",
+                    "values": [list(CHART_HEADERS)],
+                }
+            )
+            formulas.append(
+                {
+                    "range": f"{quote_tab(spec.name)}!{first}2:{second}2",
+                    "values": [chart_formulas(header)],
+                }
+            )
     sent = 0
     clients.call(
         lambda: http.batch_update(sid, {"requests": requests}),
@@ -280,6 +317,15 @@ def prepare_spreadsheet(config: Config, clients: GoogleClients | None = None) ->
         clients.call(
             lambda: http.values_batch_update(sid, {"valueInputOption": "RAW", "data": values}),
             f"the spreadsheet {sid} (writing the headers)",
+            f"the spreadsheet {sid} as Editor",
+        )
+        sent += 1
+    if formulas:  # our own formulas: the only USER_ENTERED write sos-sync makes
+        clients.call(
+            lambda: http.values_batch_update(
+                sid, {"valueInputOption": "USER_ENTERED", "data": formulas}
+            ),
+            f"the spreadsheet {sid} (the Dashboard chart's helper formulas)",
             f"the spreadsheet {sid} as Editor",
         )
         sent += 1

@@ -35,7 +35,7 @@ def test_prepare_spreadsheet_makes_every_tab_once(
 ) -> None:
     config = load_config(google_ws)
     sid = config.raw.google.spreadsheet_id
-    assert prepare_spreadsheet(config, _clients(google_ws)) == 2
+    assert prepare_spreadsheet(config, _clients(google_ws)) == 3
     book = emulator.state.spreadsheets[sid]
     sheets = {s["properties"]["title"]: s for s in book["sheets"]}
     tabs = all_tabs(config.forms, [c.code for c in config.criteria])
@@ -61,7 +61,14 @@ def test_prepare_spreadsheet_makes_every_tab_once(
     ]
     assert sheets["Schools"]["conditionalFormats"]
     assert "CUSTOM_FORMULA" in json.dumps(sheets["Needs review"]["conditionalFormats"])
-    assert sheets["Dashboard"]["charts"][0]["spec"]["basicChart"]["chartType"] == "COLUMN"
+    chart = sheets["Dashboard"]["charts"][0]["spec"]["basicChart"]
+    assert chart["chartType"] == "COLUMN"
+    dash = sheets["Dashboard"]["rows"]
+    assert [c.get("v") for c in dash[0] if c][3:] == ["Step (chart)", "Schools (chart)"]
+    assert dash[1][3]["f"] == '=SORT(FILTER(A2:A, LEFT(A2:A, 5)="Step "))'  # a formula, not text
+    assert "VALUE(" in dash[1][4]["f"]
+    domain = chart["domains"][0]["domain"]["sourceRange"]["sources"][0]
+    assert (domain["startColumnIndex"], domain["startRowIndex"], domain["endRowIndex"]) == (3, 1, 6)
     header = [c.get("v") for c in sheets["EOI responses"]["rows"][0] if c]
     assert header[:3] == ["Response ID", "Submitted", "Email Address"]
 
