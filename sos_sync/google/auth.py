@@ -42,6 +42,9 @@ def save_token(workspace: Path, credentials: Any) -> Path:
     path = token_path(workspace)
     path.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
+    ignore = path.parent / ".gitignore"
+    if not ignore.exists():  # a workspace kept in git never commits the token
+        ignore.write_text("*\n", encoding="utf-8")
     atomic_write_text(path, credentials.to_json(), mode=0o600)
     return path
 

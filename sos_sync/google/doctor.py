@@ -77,8 +77,16 @@ def doctor(config: Config, clients: GoogleClients | None = None) -> list[Check]:
                         + "; ".join(f"`{m}`" for m in missing)
                         + f": map the new titles under [forms.{spec.kind}.questions]"
                     )
+                clients.call(  # reading responses is a permission of its own
+                    lambda: forms.responses().list(formId=form_id, pageSize=1).execute(),
+                    f"the responses of the {spec.label.lower()} form {form_id}",
+                    f"the form {form_id} (add it as a collaborator: Editor)",
+                )
                 title = (form.get("info") or {}).get("title", form_id)
-                return "ok", f"`{title}`: all {len(spec.fields)} questions found"
+                return (
+                    "ok",
+                    f"`{title}`: all {len(spec.fields)} questions found, responses readable",
+                )
 
             checks.append(_try(name, form_check))
         elif fs.response_tab:

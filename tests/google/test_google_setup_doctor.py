@@ -141,6 +141,7 @@ def test_auth_token_is_kept_private_and_reused(tmp_path: Path, google_ws: Path) 
     path = save_token(google_ws, creds)
     assert path == token_path(google_ws)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert (path.parent / ".gitignore").read_text() == "*\n"
     set_config(google_ws / CONFIG_NAME, {"google": {"base_url": "", "auth": "oauth"}})
     loaded = load_credentials(load_config(google_ws))
     assert loaded.refresh_token == "refresh-456"
