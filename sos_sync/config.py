@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
 from .forms import FORM_KINDS, FormKind, FormSpec, build_forms
+from .morning_report import MailSettings
 from .programme import Programme, load_programme
 
 CONFIG_NAME = "sos-sync.toml"
@@ -82,6 +83,23 @@ class DocumentsConfig(_Strict):
     templates: str = ""
 
 
+class ReportConfig(_Strict):
+    mail: MailSettings | None = None
+
+
+class BackupsConfig(_Strict):
+    keep: int = Field(default=14, ge=0)
+
+
+class LogsConfig(_Strict):
+    keep: int = Field(default=30, ge=1)
+
+
+class RetentionConfig(_Strict):
+    # personal details (names, e-mails) in responses older than this are erased; 0 = keep
+    responses_days: int = Field(default=0, ge=0)
+
+
 class RulesConfig(_Strict):
     stalled_after_days: int = Field(default=90, ge=1)
     renewal_years: int = Field(default=3, ge=1)
@@ -106,6 +124,10 @@ class RawConfig(_Strict):
     criteria: CriteriaConfig = CriteriaConfig()
     documents: DocumentsConfig = DocumentsConfig()
     rules: RulesConfig = RulesConfig()
+    report: ReportConfig = ReportConfig()
+    backups: BackupsConfig = BackupsConfig()
+    logs: LogsConfig = LogsConfig()
+    retention: RetentionConfig = RetentionConfig()
 
 
 @dataclass(frozen=True)

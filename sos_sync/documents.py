@@ -280,7 +280,8 @@ def inputs_hash(kind: str, key: str, context: Mapping[str, Any], templates_dir: 
 def _hash(
     kind: str, sources: dict[str, str], ctx: Any, raw: Mapping[str, Any] | None = None
 ) -> str:
-    data = raw if raw is not None else ctx.model_dump(mode="json")
+    data = dict(raw) if raw is not None else ctx.model_dump(mode="json")
+    data.pop("generated_on", None)  # the date it was made is not an input: no daily regeneration
     canonical = json.dumps(
         {"kind": kind, "templates": _digest(sources), "context": data},
         sort_keys=True,

@@ -22,9 +22,11 @@ from .config import Config
 from .documents_plan import KIND_LABELS, DocumentsPlan, WantedDocument, plan_documents
 from .forms import FORM_KINDS, FormKind
 from .identity import SchoolIndex
+from .morning_report import NightSummary
+from .morning_report import headline as night_headline
 from .responses import LONDON, Problem, RawResponse, Response, match_choice, normalise, parse_day
 from .state import State
-from .steps import Milestones, Position, add_years, long_date, position
+from .steps import STAGE_LABELS, Milestones, Position, add_years, long_date, position
 from .tracker import (
     DASHBOARD,
     DOCUMENTS,
@@ -922,9 +924,35 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
     stalled = sum(1 for pos in positions.values() if pos.stalled)
 
     changes = sum(d.plan.cell_count for d in p.diffs) + len(cp.writes) + len(dp.jobs)
+    open_problems = sum(1 for pr in all_problems if pr.code not in NOTICES)
+    summary = NightSummary(
+        day=today,
+        started=today.isoformat(),
+        ok=True,
+        error=None,
+        backend=config.backend,
+        new_responses=dict(new_by_kind),
+        updated_responses=responses_updated,
+        schools_created=len(schools_diff.created),
+        step_moves=tuple(sorted(moves)),
+        by_step={s: by_step.get(s, 0) for s in range(1, 6)},
+        stalled=stalled,
+        events_created=len(cp.created),
+        events_updated=len(cp.updated),
+        docs_created=sum(1 for j in dp.jobs if j.new),
+        docs_updated=sum(1 for j in dp.jobs if not j.new),
+        problems_new=len(new_problems),
+        problems_open=open_problems,
+        writes=changes,
+    )
+    headline = night_headline(summary)
     dashboard: dict[str, dict[str, str]] = {}
-    from .steps import STAGE_LABELS
-
+    if changes:  # the top of the Dashboard: what the last night with changes did
+        dashboard["Last night"] = {
+            "Measure": "Last night",
+            "Value": today.isoformat(),
+            "Detail": headline,
+        }
     for step in range(1, 6):
         dashboard[f"Step {step}"] = {
             "Measure": f"Step {step}",
@@ -941,24 +969,11 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
         "Value": str(stalled),
         "Detail": f"no activity for {config.rules.stalled_after_days} days",
     }
-    open_problems = sum(1 for pr in all_problems if pr.code not in NOTICES)
     dashboard["Open problems"] = {
         "Measure": "Open problems",
         "Value": str(open_problems),
         "Detail": "see the Needs review tab",
     }
-    new_count = sum(new_by_kind.values())
-    headline = (
-        f"{today:%d %B %Y}: {new_count} new response{'s' if new_count != 1 else ''}, "
-        f"{len(moves)} school{'s' if len(moves) != 1 else ''} moved step, "
-        f"{len(new_problems)} new problem{'s' if len(new_problems) != 1 else ''}"
-    )
-    if changes:
-        dashboard["Last changes"] = {
-            "Measure": "Last changes",
-            "Value": today.isoformat(),
-            "Detail": headline,
-        }
     p.diff(DASHBOARD, dashboard)
     p.diff(
         RUN_LOG,
