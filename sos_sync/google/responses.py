@@ -10,9 +10,8 @@ responses read are merged into a cache of those already read (by responseId, the
 `lastSubmittedTime` wins: an edited response replaces its old answers). The cache, and
 with it the cursor, is saved only once the night's writes have landed (`commit`).
 
-Linked response tab (`response_tab`, a "Form responses N" tab that Google Forms keeps in
-the tracker spreadsheet): read with UNFORMATTED_VALUE / SERIAL_NUMBER, the Timestamp a
-serial day number in the spreadsheet's time zone (research gotcha 13).
+A form with `response_tab` and no `form_id` is read from its linked response tab in the
+tracker spreadsheet instead (`response_tab.py`).
 """
 
 from __future__ import annotations
@@ -23,22 +22,19 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ..backend import ResponsesRead
 from ..config import Config
 from ..files import atomic_write_text
 from ..forms import FORM_KINDS, FormKind, FormSpec
 from ..local.inbox import fold_title
-from ..responses import Answer, RawResponse, csv_response_id
-from ..tracker import cell_text
+from ..responses import Answer, RawResponse
 from .clients import GoogleClients
-from .tabs import quote_tab
+from .response_tab import missing_questions_reason, read_response_tabs
 
 CACHE_FILE = Path("state") / "google-responses.json"
 UTC = dt.UTC
 _STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z\Z")
-_SHEETS_EPOCH = dt.datetime(1899, 12, 30)
 
 Cached = dict[str, Any]  # {"t": lastSubmittedTime, "e": email, "a": {questionId: [values]}}
 
@@ -55,17 +51,6 @@ def stamp_nanos(stamp: str) -> int:
 def rfc3339(moment: dt.datetime) -> str:
     """A time as the Forms API writes and filters it: UTC, microseconds, `Z`."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def missing_questions_reason(spec: FormSpec, where: str, missing: list[str]) -> str:
-    """The fail-closed message, worded as the CSV reader words it."""
-    return (
-        f"The {spec.label.lower()} form ({where}) no longer has the question"
-        f"{'s' if len(missing) > 1 else ''} "
-        + "; ".join(f"`{m}`" for m in missing)
-        + ". Nothing from this form was written. If the question was reworded, map the new "
-        f"title in sos-sync.toml under [forms.{spec.kind}.questions]."
-    )
 
 
 def question_map(form: dict[str, Any], spec: FormSpec) -> tuple[dict[str, str], list[str]]:
@@ -127,62 +112,6 @@ def compact(response: dict[str, Any]) -> Cached:
     return out
 
 
-def serial_time(value: object, zone: ZoneInfo) -> str:
-    """A Timestamp cell read as SERIAL_NUMBER (days since 1899-12-30, sheet time) -> RFC 3339."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return cell_text(value)
-    local = _SHEETS_EPOCH + dt.timedelta(days=float(value))
-    local = local.replace(microsecond=0) + dt.timedelta(seconds=round(local.microsecond / 1e6))
-    return local.replace(tzinfo=zone).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def tab_responses(
-    spec: FormSpec, values: list[list[Any]], zone: ZoneInfo, where: str
-) -> list[RawResponse]:
-    """Rows of a linked response tab (UNFORMATTED_VALUE) as RawResponses; ValueError if a question is missing."""
-    if not values:
-        return []
-    header = [cell_text(h) for h in values[0]]
-    folded = {fold_title(h): i for i, h in reversed(list(enumerate(header)))}
-    ts_col = folded.get("timestamp")
-    if ts_col is None:
-        raise ValueError(f"{where} has no `Timestamp` column; is it a form's response tab?")
-    email_col = folded.get("email address")
-    columns: dict[str, int] = {}
-    missing = []
-    for f in spec.fields:
-        i = folded.get(fold_title(f.title))
-        if i is None:
-            missing.append(f.title)
-        else:
-            columns[f.name] = i
-    if missing:
-        raise ValueError(missing_questions_reason(spec, where, missing))
-    dates = {f.name for f in spec.fields if f.type == "date"}
-    out: list[RawResponse] = []
-    for n, row in enumerate(values[1:], start=2):
-
-        def cell(i: int | None, row: list[Any] = row) -> Any:
-            return row[i] if i is not None and i < len(row) else ""
-
-        if not any(cell_text(c).strip() for c in row):
-            continue
-        answers: dict[str, Answer] = {}
-        for name, i in columns.items():
-            v = cell(i)
-            if name in dates and isinstance(v, (int, float)) and not isinstance(v, bool):
-                answers[name] = (_SHEETS_EPOCH + dt.timedelta(days=float(v))).date().isoformat()
-            else:
-                answers[name] = cell_text(v)
-        ts = serial_time(cell(ts_col), zone)
-        email = cell_text(cell(email_col))
-        rid = csv_response_id(
-            spec.kind, ts, email, str(answers.get("school", "")), str(answers.get("urn", ""))
-        )
-        out.append(RawResponse(spec.kind, rid, ts, email.strip(), answers, f"{where} row {n}"))
-    return out
-
-
 class GoogleResponseSource:
     """Every form's responses: Forms API (cached, incremental) or the linked response tab."""
 
@@ -237,7 +166,7 @@ class GoogleResponseSource:
             else:
                 result.responses[kind] = []
         if tab_kinds:
-            self._read_tabs(tab_kinds, result)
+            read_response_tabs(self.config, self.clients, tab_kinds, result)
         self._pending = None
         if updated != stored:
             if _responses_of(updated) == _responses_of(stored):
@@ -329,56 +258,6 @@ class GoogleResponseSource:
             token = page.get("nextPageToken")
             if not token:
                 return out
-
-    def _read_tabs(self, kinds: list[FormKind], result: ResponsesRead) -> None:
-        sid = self.config.raw.google.spreadsheet_id
-        http = self.clients.sheets
-        share = f"the spreadsheet {sid} as Editor"
-        meta = self.clients.call(
-            lambda: http.fetch_sheet_metadata(
-                sid, {"fields": "properties.timeZone,sheets.properties.title"}
-            ),
-            f"the spreadsheet {sid}",
-            share,
-        )
-        zone = ZoneInfo(str(meta.get("properties", {}).get("timeZone") or "Europe/London"))
-        titles = {str(s["properties"]["title"]) for s in meta.get("sheets", [])}
-        wanted: list[FormKind] = []
-        for kind in kinds:
-            tab = self.config.form_settings[kind].response_tab
-            if tab not in titles:
-                result.failed[kind] = (
-                    f"The {self.config.forms[kind].label.lower()} form's response tab `{tab}` is not "
-                    f"in the spreadsheet {sid}. Nothing from this form was written. Check "
-                    f"forms.{kind}.response_tab in sos-sync.toml (tabs are named like "
-                    "`Form responses 1`)."
-                )
-            else:
-                wanted.append(kind)
-        if not wanted:
-            return
-        ranges = [quote_tab(self.config.form_settings[k].response_tab) for k in wanted]
-        reply = self.clients.call(
-            lambda: http.values_batch_get(
-                sid,
-                ranges,
-                {
-                    "majorDimension": "ROWS",
-                    "valueRenderOption": "UNFORMATTED_VALUE",
-                    "dateTimeRenderOption": "SERIAL_NUMBER",
-                },
-            ),
-            f"the response tabs of the spreadsheet {sid}",
-            share,
-        )
-        for kind, vr in zip(wanted, reply.get("valueRanges", []), strict=False):
-            tab = self.config.form_settings[kind].response_tab
-            try:
-                result.responses[kind] = tab_responses(
-                    self.config.forms[kind], vr.get("values", []), zone, f"tab `{tab}`"
-                )
-            except ValueError as exc:
-                result.failed[kind] = str(exc)
 
 
 def _parse_stamp(stamp: str) -> dt.datetime | None:
