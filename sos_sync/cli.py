@@ -143,13 +143,21 @@ def _print_result(result: Any, workspace: Path | None = None) -> None:
 @WORKSPACE
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object at the end.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How events are logged on stderr (json: one object per line, for machines).",
+)
 @TODAY
-def sync(workspace: Path, dry_run: bool, as_json: bool, today: str | None) -> None:
+def sync(workspace: Path, dry_run: bool, as_json: bool, log_format: str, today: str | None) -> None:
     """Run one night: responses in, tracker, calendar and documents out."""
-    from .sync import run_sync
+    from .nightly import run_night
 
-    with err.status("Syncing…", spinner="dots") if sys.stderr.isatty() and not as_json else _null():
-        result = run_sync(workspace, _today(today), dry_run=dry_run)
+    spinner = sys.stderr.isatty() and not as_json and log_format == "text"
+    with err.status("Syncing…", spinner="dots") if spinner else _null():
+        result = run_night(workspace, _today(today), dry_run=dry_run, log_format=log_format)
     if as_json:
         click.echo(json.dumps(result.as_json(), sort_keys=True))
         return
@@ -289,6 +297,75 @@ def export(workspace: Path, file: Path) -> None:
     out.print(f"Saved {n} tab(s) to {file}.")
 
 
+@cli.command("restore-check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@WORKSPACE
+def restore_check_command(file: Path, workspace: Path) -> None:
+    """Say how a tracker snapshot (backups/*.xlsx) differs from the live tracker."""
+    from .backups import restore_check
+
+    report = restore_check(workspace, file)
+    for line in report.lines():
+        out.print(line, markup=False, highlight=False)
+
+
+@cli.command()
+@click.option("--email", help="Erase this person's personal data.")
+@click.option("--urn", help="Erase the personal data held about this school's staff.")
+@WORKSPACE
+@TODAY
+def erase(email: str | None, urn: str | None, workspace: Path, today: str | None) -> None:
+    """Remove a person's or school's personal data, and keep it from coming back."""
+    from .erasure import erase as do_erase
+
+    report = do_erase(workspace, _today(today), email=email, urn=urn)
+    for line in report.lines():
+        out.print(line, markup=False, highlight=False)
+
+
+@cli.command()
+@WORKSPACE
+def doctor(workspace: Path) -> None:
+    """Check the config, the runs and access to every form, sheet, calendar and folder."""
+    from .doctor import run_doctor
+
+    marks = {"ok": "[green]ok[/green]", "warn": "[yellow]warn[/yellow]", "fail": "[red]FAIL[/red]"}
+    checks = run_doctor(workspace)
+    for c in checks:
+        out.print(f"{marks[c.status]:>6} {c.name}: ", end="")
+        out.print(c.detail, markup=False, highlight=False)
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        out.print(f"{len(failed)} check(s) failed: fix them, then run `sos-sync doctor` again.")
+        raise SystemExit(1)
+    out.print("All checks passed.")
+
+
+@cli.group()
+def schedule() -> None:
+    """Recipes to run the job every night (cron, systemd, a CI workflow)."""
+
+
+@schedule.command("show")
+@click.option(
+    "--kind", type=click.Choice(["cron", "systemd", "ci"]), default="cron", show_default=True
+)
+@click.option("--time", "at", default="02:30", show_default=True, help="UK time, HH:MM.")
+@WORKSPACE
+def schedule_show(kind: str, at: str, workspace: Path) -> None:
+    """Print the recipe filled in for this workspace."""
+    import shutil
+
+    from .schedule import recipe
+
+    exe = shutil.which("sos-sync") or str(Path(sys.argv[0]).resolve())
+    files = recipe(kind, workspace.resolve(), str(Path(exe).resolve()), time=at)  # type: ignore[arg-type]
+    for name, text in files.items():
+        if len(files) > 1 or kind != "cron":
+            out.print(f"# ---- {name}", markup=False, highlight=False)
+        out.print(text, markup=False, highlight=False)
+
+
 def _attach_optional() -> None:
     try:
         from .emulator.cli import emulator
@@ -297,10 +374,10 @@ def _attach_optional() -> None:
     except ImportError:  # pragma: no cover - the emulator ships with the package
         pass
     try:
-        from .schedule_cli import schedule
+        from .google.cli import auth
 
-        cli.add_command(schedule)
-    except ImportError:
+        cli.add_command(auth)
+    except ImportError:  # pragma: no cover
         pass
 
 

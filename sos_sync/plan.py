@@ -20,11 +20,21 @@ from .calendar import CalendarEvent, programme_events
 from .calendar_plan import CalendarPlan, meeting, parse_moment, plan_calendar
 from .config import Config
 from .documents_plan import KIND_LABELS, DocumentsPlan, WantedDocument, plan_documents
+from .erasure import ERASED, PERSONAL_EMAIL, PERSONAL_TEXT, Suppression, matches, redact, too_old
 from .forms import FORM_KINDS, FormKind
 from .identity import SchoolIndex
 from .morning_report import NightSummary
 from .morning_report import headline as night_headline
-from .responses import LONDON, Problem, RawResponse, Response, match_choice, normalise, parse_day
+from .responses import (
+    LONDON,
+    Problem,
+    RawResponse,
+    Response,
+    match_choice,
+    normalise,
+    parse_day,
+    parse_timestamp,
+)
 from .state import State
 from .steps import STAGE_LABELS, Milestones, Position, add_years, long_date, position
 from .tracker import (
@@ -61,6 +71,7 @@ class Snapshot:
     state: State
     calendar: dict[str, CalendarEvent | None] = field(default_factory=dict)
     documents: dict[str, DocState] = field(default_factory=dict)
+    suppressed: Suppression = field(default_factory=Suppression)
 
 
 @dataclass
@@ -145,7 +156,12 @@ class _Planner:
             if kind in self.s.responses.failed:
                 continue
             seen: dict[str, RawResponse] = {}
+            days = self.c.raw.retention.responses_days
             for raw in self.s.responses.responses.get(kind, []):
+                if matches(raw, self.s.suppressed) or too_old(
+                    raw, parse_timestamp(raw.submitted_raw), self.today, days
+                ):
+                    raw = redact(raw)
                 seen[raw.response_id] = raw  # a repeated id is one response (the last copy)
             spec = self.c.forms[kind]
             rs = [normalise(raw, spec, labels) for raw in seen.values()]
@@ -188,6 +204,22 @@ class _Planner:
                         self.c.forms[first.kind].label,
                     )
                 )
+        for rec in records.values():  # joined by name to a school that asked to be erased
+            if self.s.suppressed.urn(rec.urn):
+                rec.contact_name = ERASED if rec.contact_name else ""
+                rec.contact_email = ""
+                for r in rec.responses:
+                    if r.raw.email or any(
+                        r.raw.answers.get(f) not in (None, "", ERASED)
+                        for f in PERSONAL_TEXT + PERSONAL_EMAIL
+                    ):
+                        r.raw = redact(r.raw)
+                        for f in PERSONAL_TEXT:
+                            if r.values.get(f):
+                                r.values[f] = ERASED
+                        for f in PERSONAL_EMAIL:
+                            if f in r.values:
+                                r.values[f] = ""
         # schools only the tracker knows keep their rows
         for urn, name in index.names.items():
             records.setdefault(urn, SchoolRecord(urn, name))

@@ -17,6 +17,7 @@ from typing import Any
 
 from .backend import Backend
 from .config import Config, load_config
+from .erasure import load_suppression
 from .lock import workspace_lock
 from .plan import Plan, Snapshot, make_plan
 from .state import State, append_run, load_state, save_state
@@ -144,7 +145,14 @@ def run_sync(
             else {}
         )
         run_id = new_run_id(today)
-        snapshot = Snapshot(responses, tabs, state, current_events, current_docs)  # type: ignore[arg-type]
+        snapshot = Snapshot(
+            responses,
+            tabs,
+            state,
+            current_events,
+            current_docs,
+            load_suppression(config.workspace),  # type: ignore[arg-type]
+        )
         plan = make_plan(snapshot, config, today, run_id)
         if dry_run:
             return RunResult(

@@ -85,7 +85,9 @@ def config_text(backend: str = "local") -> str:
     return "\n".join(lines) + "\n"
 
 
-def init_workspace(folder: Path, backend: str = "local", force: bool = False) -> Path:
+def init_workspace(
+    folder: Path, backend: str = "local", force: bool = False, spreadsheet_id: str | None = None
+) -> Path:
     """Create a new workspace ready for `inbox/*.csv`; refuse to overwrite one."""
     folder = folder.resolve()
     if (folder / CONFIG_NAME).exists() and not force:
@@ -93,7 +95,10 @@ def init_workspace(folder: Path, backend: str = "local", force: bool = False) ->
             f"{folder} already holds a workspace ({CONFIG_NAME}); nothing was changed."
         )
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / CONFIG_NAME).write_text(config_text(backend), encoding="utf-8")
+    text = config_text(backend)
+    if spreadsheet_id:
+        text = text.replace('spreadsheet_id = ""', f'spreadsheet_id = "{spreadsheet_id}"', 1)
+    (folder / CONFIG_NAME).write_text(text, encoding="utf-8")
     shutil.copyfile(DATA / "programme-2024-25.toml", folder / "programme.toml")
     (folder / "inbox").mkdir(exist_ok=True)
     (folder / "inbox" / "README.txt").write_text(
@@ -102,5 +107,6 @@ def init_workspace(folder: Path, backend: str = "local", force: bool = False) ->
         "Replace a file with a newer export at any time: rows already synced are never duplicated.\n",
         encoding="utf-8",
     )
-    load_config(folder)  # the new workspace must be valid
+    if backend == "local":
+        load_config(folder)  # the new workspace must be valid (google needs ids filled in first)
     return folder

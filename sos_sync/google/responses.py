@@ -25,6 +25,7 @@ from typing import Any
 
 from ..backend import ResponsesRead
 from ..config import Config
+from ..erasure import ERASED, PERSONAL_EMAIL, PERSONAL_TEXT, load_suppression, matches, too_old
 from ..files import atomic_write_text
 from ..forms import FORM_KINDS, FormKind, FormSpec
 from ..local.inbox import fold_title
@@ -224,6 +225,15 @@ class GoogleResponseSource:
             old = merged.get(rid)
             if old is None or stamp_nanos(item["t"]) >= stamp_nanos(str(old.get("t", ""))):
                 merged[rid] = item
+        suppressed = load_suppression(self.config.workspace)
+        days = self.config.raw.retention.responses_days
+        today = now.date()
+        for rid, item in list(merged.items()):  # the cache keeps no erased person's details
+            raw = to_raw(spec, rid, item, qmap, form_id)
+            if matches(raw, suppressed) or too_old(
+                raw, _parse_stamp(raw.submitted_raw), today, days
+            ):
+                merged[rid] = _redacted(item, qmap)
         new_entry = {
             "form_id": form_id,
             "full_pass": now.isoformat() if full else str(last_full),
@@ -258,6 +268,17 @@ class GoogleResponseSource:
             token = page.get("nextPageToken")
             if not token:
                 return out
+
+
+def _redacted(item: Cached, qmap: dict[str, str]) -> Cached:
+    answers = {k: list(v) for k, v in dict(item.get("a", {})).items()}
+    for f in PERSONAL_TEXT:
+        if qmap.get(f) in answers and answers[qmap[f]]:
+            answers[qmap[f]] = [ERASED]
+    for f in PERSONAL_EMAIL:
+        if qmap.get(f) in answers:
+            answers[qmap[f]] = []
+    return {"t": item.get("t", ""), "a": answers}
 
 
 def _parse_stamp(stamp: str) -> dt.datetime | None:

@@ -70,6 +70,9 @@ class DocxDocuments:
                 out[k] = DocState(k, self._link(p), file_fingerprint(p))
         return out
 
+    def delete_document(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
     def write_document(self, key: str, title: str, html: str, inputs_hash: str) -> DocState:
         p = self._path(key)
         html_to_docx(html, p, title, inputs_hash=inputs_hash)
