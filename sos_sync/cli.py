@@ -21,7 +21,7 @@ from rich.table import Table
 from .errors import ConfigError, SosSyncError
 from .steps import STAGE_LABELS
 
-out = Console()
+out = Console(soft_wrap=True)  # paths and messages are pasted: never break them
 err = Console(stderr=True)
 
 WORKSPACE = click.option(
@@ -275,12 +275,20 @@ def demo(backend: str, inbox: Path | None, out_dir: Path, as_json: bool, today: 
     if as_json:
         click.echo(json.dumps(result.as_json(), sort_keys=True))
         return
-    ws = out_dir.resolve()
+    ws = out_dir  # as the user gave it, so the paths below can be pasted
     out.print(f"[bold]sos-sync demo[/bold] — a fictional workspace, synced as of {day:%d %B %Y}.")
     _print_result(result, ws)
     out.print("")
     out.print("Where to look:")
-    out.print(f"  tracker   {ws / 'tracker.xlsx'}  (open in Excel or LibreOffice)")
+    if backend == "emulator":
+        out.print(
+            f"  emulator  {ws / 'emulator-state.json'}  (the rehearsal Google: sheet, calendar, docs)"
+        )
+    else:
+        out.print(f"  tracker   {ws / 'tracker.xlsx'}  (open in Excel or LibreOffice)")
+        out.print(f"  calendar  {ws / 'calendar.ics'}  (import into Google Calendar or Outlook)")
+        out.print(f"  documents {ws / 'docs'}  (feedback and award letters, .docx)")
+    out.print(f"  report    {ws / 'reports'}  (the morning report)")
     out.print(f"  inbox     {ws / 'inbox'}  (the forms' CSV exports)")
     out.print(f"  config    {ws / 'sos-sync.toml'}")
     out.print(f"Run it again: `sos-sync demo --out {out_dir}` is a second night (nothing changes).")
@@ -362,8 +370,8 @@ def schedule_show(kind: str, at: str, workspace: Path) -> None:
     files = recipe(kind, workspace.resolve(), str(Path(exe).resolve()), time=at)  # type: ignore[arg-type]
     for name, text in files.items():
         if len(files) > 1 or kind != "cron":
-            out.print(f"# ---- {name}", markup=False, highlight=False)
-        out.print(text, markup=False, highlight=False)
+            click.echo(f"# ---- {name}")
+        click.echo(text)  # never wrapped: it is pasted into a crontab or a unit file
 
 
 def _attach_optional() -> None:
@@ -404,3 +412,12 @@ def main() -> None:
     except SosSyncError as exc:
         err.print(str(exc), markup=False, highlight=False)
         sys.exit(exc.exit_code)
+    except Exception as exc:  # a fault nobody foresaw: one plain line, the trace in the run's log
+        err.print(
+            f"sos-sync stopped on an unexpected error: {type(exc).__name__}: {exc}. "
+            "Nothing after this point was written; rerunning is safe. The full trace is in "
+            "the workspace's logs/ folder.",
+            markup=False,
+            highlight=False,
+        )
+        sys.exit(1)

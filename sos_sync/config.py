@@ -299,9 +299,15 @@ def load_config(workspace: Path, *, programme_optional: bool = False) -> Config:
     programme = Programme()
     ppath = workspace / raw.programme
     if not ppath.exists():
-        problems.append(
-            f"{name}: programme: {ppath} does not exist (see `sos-sync programme import`)"
-        )
+        if not programme_optional:
+            problems.append(
+                f"{name}: programme: {ppath} does not exist (see `sos-sync programme import`)"
+            )
+    elif programme_optional:
+        try:
+            programme = load_programme(ppath)
+        except (ValidationError, ValueError, TypeError, tomllib.TOMLDecodeError):
+            programme = Programme()  # about to be replaced by `programme import`
     else:
         try:
             programme = load_programme(ppath)

@@ -14,8 +14,9 @@ import openpyxl
 from .config import CONFIG_NAME, load_config
 from .errors import UsageError
 from .forms import FORM_KINDS
+from .nightly import run_night
 from .sample import DEMO_LEAD_ENTRIES, write_demo_inbox
-from .sync import RunResult, run_sync
+from .sync import RunResult
 from .tracker import SCHOOLS
 from .workspace import init_workspace
 
@@ -62,4 +63,4 @@ def prepare_demo(out: Path, inbox: Path | None = None) -> Path:
 
 def run_demo(out: Path, today: dt.date, inbox: Path | None = None) -> RunResult:
     workspace = prepare_demo(out, inbox)
-    return run_sync(workspace, today)
+    return run_night(workspace, today)

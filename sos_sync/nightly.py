@@ -65,12 +65,16 @@ def run_night(
     config = load_config(workspace)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     run_id = new_run_id(today)
-    setup_logging(
+    logger = setup_logging(
         config.workspace,
         "json" if log_format == "json" else "text",
         run_id,
         keep=config.raw.logs.keep,
     )
+    if log_format != "json":  # people read the command's own output; the events go to logs/
+        for h in list(logger.handlers):
+            if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
+                logger.removeHandler(h)
     log.info("run started", extra={"backend": config.backend, "today": today.isoformat()})
     try:
         result = run_sync(config.workspace, today, dry_run=dry_run, config=config)
@@ -83,6 +87,7 @@ def run_night(
         shutdown_logging()
         raise
     except Exception as exc:  # a bug or a fault we did not foresee: still tell the leads
+        log.exception("unexpected error")
         _record_failure(config, today, started, f"{type(exc).__name__}: {exc}")
         shutdown_logging()
         raise

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import load_config
+from .errors import SosSyncError
 from .state import read_runs
 from .sync import make_backend
 from .tracker import NEEDS_REVIEW, SCHOOLS
@@ -15,7 +16,12 @@ from .tracker import NEEDS_REVIEW, SCHOOLS
 def workspace_status(workspace: Path, today: dt.date) -> dict[str, Any]:
     config = load_config(workspace)
     backend = make_backend(config)
-    tabs = backend.tracker.read_tabs((SCHOOLS, NEEDS_REVIEW))
+    tracker_error = None
+    try:
+        tabs = backend.tracker.read_tabs((SCHOOLS, NEEDS_REVIEW))
+    except SosSyncError as exc:  # damaged, locked or unreachable: status still answers
+        tabs = {}
+        tracker_error = str(exc)
     by_step = {s: 0 for s in range(1, 6)}
     stalled: list[dict[str, str]] = []
     schools = tabs.get("Schools")
@@ -65,5 +71,5 @@ def workspace_status(workspace: Path, today: dt.date) -> dict[str, Any]:
         "stalled": stalled,
         "open_problems": open_problems,
         "last_run": runs[-1] if runs else None,
-        "attention": attention,
+        "attention": attention or tracker_error,
     }

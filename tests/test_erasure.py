@@ -39,7 +39,10 @@ def test_erasing_a_person_removes_them_everywhere_and_for_good(workspace: Path, 
     assert address not in everything
     assert "Grace Obi" not in everything
     schools = by_key(read_tab(workspace, "Schools"), "URN")
-    assert schools["131003"]["Contact name"] == "(erased)" and schools["131003"]["Contact email"] is None
+    assert (
+        schools["131003"]["Contact name"] == "(erased)"
+        and schools["131003"]["Contact email"] is None
+    )
     assert schools["131003"]["Step"] == 2  # the school's own progress stays
     # the next night reads the same exports, which still hold the address
     again = sync(workspace)

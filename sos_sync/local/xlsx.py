@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
+from ..errors import Permanent
 from ..files import atomic_write_bytes
 from ..tracker import CellWrite, TabData, TabPlan, TabSpec, cell_text
 
@@ -44,7 +45,13 @@ def read_workbook(path: Path, tabs: Sequence[TabSpec]) -> dict[str, TabData | No
     out: dict[str, TabData | None] = {t.name: None for t in tabs}
     if not path.exists():
         return out
-    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for a damaged or foreign file
+        raise Permanent(
+            f"{path} cannot be read as a workbook ({exc}). Is it damaged, or saved in another "
+            "format? Restore the latest snapshot from backups/ (see `sos-sync restore-check`)."
+        ) from exc
     names = set(wb.sheet_names)
     for t in tabs:
         if t.name not in names:
