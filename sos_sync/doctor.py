@@ -45,7 +45,7 @@ def run_doctor(workspace: Path, now: dt.datetime | None = None) -> list[Check]:
         [(str(r.get("finished", "")), bool(r.get("ok"))) for r in runs],
         now or dt.datetime.now(dt.UTC),
     )
-    if attention:
+    if attention and runs:
         checks.append(Check("nightly runs", "fail", attention))
     elif runs:
         checks.append(
