@@ -1,0 +1,389 @@
+"""Calendar events and Google Docs across whole nights on the emulator (SPEC §7, §8, §11).
+
+The google half of `tests/test_outputs_local.py`: every night runs `run_sync` with the
+google backend; what people do (sign up, delete or move an event, review an application,
+edit a document) is done through the admin client, gspread or the Calendar / Docs APIs,
+as they would do it, and what the night did is read back through the same APIs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gspread
+from conftest import Night
+from gspread.utils import ValueInputOption, ValueRenderOption, rowcol_to_a1
+
+from sos_sync.calendar import event_id
+from sos_sync.config import load_config
+from sos_sync.emulator import RunningEmulator
+from sos_sync.emulator.client import EmulatorAdmin
+from sos_sync.google.transport import build_service, emulator_credentials
+
+NETWORK = "programme:network-meeting-2024-11-06"
+INTRO = "programme:introduction-meeting-2024-10-01"
+DRAFT_DOC = "131005:application_feedback:draft"
+HOSTILE = (
+    "{{ contact_email }}",
+    "{% for x in y %}",
+    '=HYPERLINK("https://evil.example","x")',
+    "<b>bold</b>",
+)
+
+
+# ------------------------------------------------------------------ a person's view
+
+
+def _service(emulator: RunningEmulator, name: str, version: str) -> Any:
+    """A lead's own Calendar / Drive / Docs client (not the product's)."""
+    return build_service(name, version, emulator_credentials("lead"), emulator.base_url)
+
+
+def _tab(gc: gspread.Client, ws: Path, name: str) -> list[dict[str, str]]:
+    sid = load_config(ws).raw.google.spreadsheet_id
+    values = gc.open_by_key(sid).worksheet(name).get_all_values()
+    header = values[0]
+    return [dict(zip(header, r, strict=False)) for r in values[1:] if any(r)]
+
+
+def _problems(gc: gspread.Client, ws: Path, where: str) -> list[dict[str, str]]:
+    return [p for p in _tab(gc, ws, "Needs review") if p["Where"] == where]
+
+
+def _events(emulator: RunningEmulator, ws: Path, deleted: bool = False) -> list[dict[str, Any]]:
+    """Every event in the calendar (one page is plenty here)."""
+    cal = _service(emulator, "calendar", "v3").events()
+    cid = load_config(ws).raw.google.calendar_id
+    reply = cal.list(calendarId=cid, showDeleted=deleted, maxResults=2500).execute()
+    assert "nextPageToken" not in reply
+    return list(reply.get("items", []))
+
+
+def _by_key(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key = item["extendedProperties"]["private"]["sos_key"]
+        assert key not in out, f"two events for {key}"
+        out[key] = item
+    return out
+
+
+def _docs(emulator: RunningEmulator) -> dict[str, dict[str, Any]]:
+    """Every document sos-sync made, by key, found with Drive's appProperties query."""
+    drive = _service(emulator, "drive", "v3").files()
+    files = drive.list(
+        q="appProperties has { key='sos_app' and value='sos-sync' } and trashed = false",
+        fields="files(id,name,version,mimeType,appProperties)",
+        pageSize=1000,
+    ).execute()["files"]
+    out: dict[str, dict[str, Any]] = {}
+    for f in files:
+        key = f["appProperties"]["sos_key"]
+        assert key not in out, f"two documents for {key}"
+        assert f["mimeType"] == "application/vnd.google-apps.document"
+        out[key] = f
+    return out
+
+
+def _doc_text(emulator: RunningEmulator, file_id: str) -> str:
+    doc = _service(emulator, "docs", "v1").documents().get(documentId=file_id).execute()
+    return "".join(
+        el.get("textRun", {}).get("content", "")
+        for block in doc["body"]["content"]
+        for el in block.get("paragraph", {}).get("elements", [])
+    )
+
+
+def _mark_review_ready(
+    gc: gspread.Client, ws: Path, key: str, overall: str = "A lovely application."
+) -> None:
+    """A lead types judgements, comments and Ready = Yes into the `Reviews` row (as typed)."""
+    sheet = gc.open_by_key(load_config(ws).raw.google.spreadsheet_id).worksheet("Reviews")
+    values = sheet.get_all_values()
+    header = values[0]
+    row = next(i + 1 for i, r in enumerate(values) if r[header.index("Review key")] == key)
+    typed = list(values[row - 1]) + [""] * (len(header) - len(values[row - 1]))
+    for code in ("L1", "L2", "E3", "E4", "E5", "S6", "S7", "S8"):
+        typed[header.index(f"{code} judgement")] = "Met"
+        typed[header.index(f"{code} comment")] = f"Good evidence for {code}."
+    typed[header.index("Overall comments")] = overall
+    typed[header.index("Ready")] = "Yes"
+    sheet.update(
+        [typed],
+        f"A{row}:{rowcol_to_a1(row, len(header))}",
+        value_input_option=ValueInputOption.user_entered,
+    )
+
+
+# ------------------------------------------------------------------ 1. twice, once
+
+
+def test_two_nights_make_each_event_and_document_once(
+    google_ws: Path, night: Night, admin: EmulatorAdmin, emulator: RunningEmulator
+) -> None:
+    first = night(google_ws)
+    made = first.as_json()
+    assert made["events"]["created"] > 0 and made["docs"]["created"] > 0
+    events = _by_key(_events(emulator, google_ws, deleted=True))
+    docs = _docs(emulator)
+    assert len(events) == made["events"]["created"]
+    assert len(docs) == made["docs"]["created"]
+    assert NETWORK in events and events[NETWORK]["id"] == event_id(NETWORK)
+    assert "131003:audit_feedback:2024-11-14" in docs
+    admin.reset_stats()
+    second = night(google_ws)
+    stats = admin.stats()
+    assert second.writes == 0
+    assert stats["writes"] == 0, stats
+    assert second.as_json()["events"] == {"created": 0, "updated": 0}
+    assert second.as_json()["docs"] == {"created": 0, "updated": 0, "deferred": 0}
+    assert _by_key(_events(emulator, google_ws, deleted=True)) == events
+    assert _docs(emulator) == docs
+
+
+# ------------------------------------------------------------------ 2. one more attendee
+
+
+def test_a_new_sign_up_adds_one_attendee_and_changes_nothing_else(
+    google_ws: Path,
+    night: Night,
+    admin: EmulatorAdmin,
+    emulator: RunningEmulator,
+    gc: gspread.Client,
+) -> None:
+    night(google_ws)
+    before = _by_key(_events(emulator, google_ws))
+    config = load_config(google_ws)
+    label = config.programme.by_key()["network-meeting-2024-11-06"].form_label
+    admin.add_response(
+        config.form_settings["signup"].form_id,
+        {
+            "School name": "Brookfield CE Primary School",
+            "School URN": "131002",
+            "Your name": "Kim Ng",
+            "Your email": "kim.ng@brookfield.example.sch.uk",
+            "Which events would you like to attend?": [label],
+        },
+        respondent_email="x@brookfield.example.sch.uk",
+        submitted="2024-10-20T08:00:00.000000Z",
+    )
+    result = night(google_ws)
+    assert result.as_json()["events"] == {"created": 0, "updated": 1}
+    after = _by_key(_events(emulator, google_ws))
+    assert set(after) == set(before)
+
+    def emails(item: dict[str, Any]) -> set[str]:
+        return {a["email"] for a in item.get("attendees", [])}
+
+    assert emails(after[NETWORK]) - emails(before[NETWORK]) == {"kim.ng@brookfield.example.sch.uk"}
+    assert emails(before[NETWORK]) <= emails(after[NETWORK])
+    assert after[NETWORK]["etag"] != before[NETWORK]["etag"]
+    for key, item in before.items():
+        if key != NETWORK:
+            assert after[key] == item, key  # same etag, same `updated`, same body
+    events_tab = {r["Event key"]: r for r in _tab(gc, google_ws, "Events")}
+    assert events_tab["network-meeting-2024-11-06"]["Signed up"] == "3"
+    assert admin.notifications(config.raw.google.calendar_id) == []  # send_updates off
+
+
+# ------------------------------------------------------------------ 3. a person's calendar
+
+
+def test_a_hand_deleted_event_is_reported_once_and_not_put_back(
+    google_ws: Path,
+    night: Night,
+    admin: EmulatorAdmin,
+    emulator: RunningEmulator,
+    gc: gspread.Client,
+) -> None:
+    night(google_ws)
+    cid = load_config(google_ws).raw.google.calendar_id
+    cal = _service(emulator, "calendar", "v3").events()
+    cal.delete(calendarId=cid, eventId=event_id(NETWORK)).execute()
+    first = night(google_ws)
+    assert first.as_json()["events"] == {"created": 0, "updated": 0}
+    reported = _problems(gc, google_ws, "Calendar")
+    assert len(reported) == 1
+    assert reported[0]["Response or row"] == NETWORK and "deleted" in reported[0]["Reason"]
+    assert cal.get(calendarId=cid, eventId=event_id(NETWORK)).execute()["status"] == "cancelled"
+    assert NETWORK not in _by_key(_events(emulator, google_ws))
+    admin.reset_stats()
+    second = night(google_ws)
+    assert second.writes == 0 and admin.stats()["writes"] == 0
+    assert _problems(gc, google_ws, "Calendar") == reported
+    assert cal.get(calendarId=cid, eventId=event_id(NETWORK)).execute()["status"] == "cancelled"
+
+
+def test_a_hand_moved_event_is_reported_once_and_left_where_it_was_put(
+    google_ws: Path,
+    night: Night,
+    admin: EmulatorAdmin,
+    emulator: RunningEmulator,
+    gc: gspread.Client,
+) -> None:
+    night(google_ws)
+    cid = load_config(google_ws).raw.google.calendar_id
+    cal = _service(emulator, "calendar", "v3").events()
+    moved = {
+        "start": {"dateTime": "2024-10-01T16:00:00+01:00", "timeZone": "Europe/London"},
+        "end": {"dateTime": "2024-10-01T17:30:00+01:00", "timeZone": "Europe/London"},
+    }
+    cal.patch(calendarId=cid, eventId=event_id(INTRO), body=moved).execute()
+    by_hand = cal.get(calendarId=cid, eventId=event_id(INTRO)).execute()
+    first = night(google_ws)
+    assert first.as_json()["events"] == {"created": 0, "updated": 0}
+    reported = _problems(gc, google_ws, "Calendar")
+    assert len(reported) == 1
+    assert reported[0]["Response or row"] == INTRO and "changed" in reported[0]["Reason"]
+    assert cal.get(calendarId=cid, eventId=event_id(INTRO)).execute() == by_hand
+    admin.reset_stats()
+    second = night(google_ws)
+    assert second.writes == 0 and admin.stats()["writes"] == 0
+    assert _problems(gc, google_ws, "Calendar") == reported
+    assert cal.get(calendarId=cid, eventId=event_id(INTRO)).execute() == by_hand
+
+
+# ------------------------------------------------------------------ 4. reviews and documents
+
+
+def test_a_ready_review_makes_one_doc_and_a_change_regenerates_only_it(
+    google_ws: Path,
+    night: Night,
+    admin: EmulatorAdmin,
+    emulator: RunningEmulator,
+    gc: gspread.Client,
+) -> None:
+    night(google_ws)
+    assert DRAFT_DOC not in _docs(emulator)
+    _mark_review_ready(gc, google_ws, "131005:draft")
+    result = night(google_ws)
+    assert result.as_json()["docs"] == {"created": 1, "updated": 0, "deferred": 0}
+    docs = _docs(emulator)
+    assert DRAFT_DOC in docs
+    assert "A lovely application." in _doc_text(emulator, docs[DRAFT_DOC]["id"])
+    review = {r["Review key"]: r for r in _tab(gc, google_ws, "Reviews")}["131005:draft"]
+    assert (
+        review["Feedback doc"].startswith("http")
+        and docs[DRAFT_DOC]["id"] in review["Feedback doc"]
+    )
+    admin.reset_stats()
+    assert night(google_ws).writes == 0 and admin.stats()["writes"] == 0
+
+    _mark_review_ready(gc, google_ws, "131005:draft", overall="Even better after the second read.")
+    result = night(google_ws)
+    assert result.as_json()["docs"] == {"created": 0, "updated": 1, "deferred": 0}
+    again = _docs(emulator)
+    assert set(again) == set(docs)
+    assert again[DRAFT_DOC]["id"] == docs[DRAFT_DOC]["id"]  # replaced in place, not a copy
+    assert int(again[DRAFT_DOC]["version"]) > int(docs[DRAFT_DOC]["version"])
+    assert "Even better" in _doc_text(emulator, again[DRAFT_DOC]["id"])
+    for key, f in docs.items():
+        if key != DRAFT_DOC:
+            assert again[key]["version"] == f["version"], key
+
+
+def test_a_doc_a_person_edited_is_left_alone_and_reported_once(
+    google_ws: Path,
+    night: Night,
+    admin: EmulatorAdmin,
+    emulator: RunningEmulator,
+    gc: gspread.Client,
+) -> None:
+    night(google_ws)
+    _mark_review_ready(gc, google_ws, "131005:draft")
+    night(google_ws)
+    file_id = _docs(emulator)[DRAFT_DOC]["id"]
+    ps = "PS from Michelle: see you at the network meeting!"
+    _service(emulator, "docs", "v1").documents().batchUpdate(
+        documentId=file_id,
+        body={"requests": [{"insertText": {"location": {"index": 1}, "text": ps + "\n"}}]},
+    ).execute()
+    edited = _docs(emulator)[DRAFT_DOC]
+    text = _doc_text(emulator, file_id)
+    assert text.startswith(ps)
+    _mark_review_ready(gc, google_ws, "131005:draft", overall="Changed after the lead's edit.")
+    result = night(google_ws)
+    assert result.as_json()["docs"] == {"created": 0, "updated": 0, "deferred": 0}
+    assert _docs(emulator)[DRAFT_DOC] == edited
+    assert _doc_text(emulator, file_id) == text
+    reported = _problems(gc, google_ws, "Documents")
+    assert len(reported) == 1 and "not overwritten" in reported[0]["Reason"]
+    assert reported[0]["URN"] == "131005"
+    status = {r["Doc key"]: r for r in _tab(gc, google_ws, "Documents")}[DRAFT_DOC]["Status"]
+    assert "not overwritten" in status
+    admin.reset_stats()
+    assert night(google_ws).writes == 0 and admin.stats()["writes"] == 0
+    assert _problems(gc, google_ws, "Documents") == reported  # once, not every night
+    assert _doc_text(emulator, file_id) == text
+
+
+# ------------------------------------------------------------------ 5. form text stays text
+
+
+def test_form_text_stays_literal_in_the_doc_and_in_the_sheet(
+    google_ws: Path,
+    night: Night,
+    admin: EmulatorAdmin,
+    emulator: RunningEmulator,
+    gc: gspread.Client,
+) -> None:
+    night(google_ws)
+    config = load_config(google_ws)
+    spec = config.forms["audit"]
+    answers: dict[str, Any] = {
+        "School name": "Canal Side Academy",
+        "School URN": "131003",
+        "Completed by": "Grace Obi",
+        "Contact email": "grace.obi@canalside.example.sch.uk",
+    }
+    for f in spec.fields:
+        if f.name.startswith("rating_"):
+            answers[f.title] = "Established"
+    notes = {  # a note that is exactly a formula, one that is a template, one that is HTML
+        "notes_learn": f"{HOSTILE[0]} {HOSTILE[1]}",
+        "notes_embed": HOSTILE[2],
+        "notes_share": HOSTILE[3],
+    }
+    for f in spec.fields:
+        if f.name in notes:
+            answers[f.title] = notes[f.name]
+    added = admin.add_response(
+        config.form_settings["audit"].form_id,
+        answers,
+        respondent_email="grace.obi@canalside.example.sch.uk",
+        submitted="2025-07-01T09:00:00.000000Z",
+    )
+    rid = added["responseId"]
+    result = night(google_ws)
+    assert result.as_json()["docs"]["created"] == 1
+    key = "131003:audit_feedback:2025-07-01"
+    text = _doc_text(emulator, _docs(emulator)[key]["id"])
+    for literal in HOSTILE:
+        assert literal in text, literal
+
+    sheet = gc.open_by_key(config.raw.google.spreadsheet_id).worksheet(spec.tab)
+    values = sheet.get_all_values(value_render_option=ValueRenderOption.formula)
+    header = values[0]
+    row = next(r for r in values if r[0] == rid)
+    shown = sheet.get_all_values(value_render_option=ValueRenderOption.formatted)
+    row_shown = next(r for r in shown if r[0] == rid)
+    for column, field in (
+        ("Notes – LEARN", "notes_learn"),
+        ("Notes – EMBED", "notes_embed"),
+        ("Notes – SHARE", "notes_share"),
+    ):
+        literal = notes[field]
+        assert row[header.index(column)] == literal, column
+        assert row_shown[header.index(column)] == literal, column  # not evaluated to `x`
+    grid = sheet.spreadsheet.fetch_sheet_metadata(
+        {"includeGridData": "true", "ranges": f"'{spec.tab}'"}
+    )
+    cells = [
+        c.get("userEnteredValue", {})
+        for data in grid["sheets"][0]["data"]
+        for r in data.get("rowData", [])
+        for c in r.get("values", [])
+    ]
+    assert not [c for c in cells if "formulaValue" in c]
+    assert {"stringValue": HOSTILE[2]} in cells
