@@ -434,10 +434,13 @@ def diff_tab(
             ci = colpos.get(c.name)
             found = row[ci] if ci is not None and ci < len(row) else ""
             if found == v:
-                if v != "":
-                    mem[c.name] = v
-                else:
+                if v == "":
                     mem.pop(c.name, None)
+                elif found == memory.get(key, {}).get(c.name) or found == pend.get(c.name):
+                    mem[c.name] = v
+                # else a person typed the very value the sync wants (say, a school's name
+                # that the sync took from the tracker itself): it stays theirs, or a later
+                # change would overwrite it as if the sync had written it
                 continue
             if c.write_once and found != "":
                 continue
