@@ -58,8 +58,10 @@ class CalendarEvent:
         if isinstance(self.start, dt.datetime) and isinstance(self.end, dt.datetime):
             if self.start.tzinfo is None or self.end.tzinfo is None:
                 raise ValueError(f"{self.key}: times must carry a time zone")
-            object.__setattr__(self, "start", self.start.astimezone(LONDON))
-            object.__setattr__(self, "end", self.end.astimezone(LONDON))
+            # through UTC, so a wall time the clocks skip (01:30 on the spring-forward day)
+            # becomes the real instant it names, as Google and calendar apps will show it
+            object.__setattr__(self, "start", self.start.astimezone(dt.UTC).astimezone(LONDON))
+            object.__setattr__(self, "end", self.end.astimezone(dt.UTC).astimezone(LONDON))
         if self.end < self.start:
             raise ValueError(f"{self.key}: ends ({self.end}) before it starts ({self.start})")
         emails = sorted({a.strip().lower() for a in self.attendees if a and a.strip()})

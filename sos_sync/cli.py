@@ -267,7 +267,7 @@ def demo(backend: str, inbox: Path | None, out_dir: Path, as_json: bool, today: 
 
     day = _today(today) if today else DEMO_TODAY
     if backend == "emulator":
-        from .google.demo import run_emulator_demo  # type: ignore[import-not-found]
+        from .google.demo import run_emulator_demo
 
         result = run_emulator_demo(out_dir, day, inbox)
     else:

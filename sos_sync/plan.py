@@ -430,7 +430,7 @@ class _Planner:
                 and (tab.value("Response ID", r.key, "Attended") or "").strip().lower() == "no"
             ):
                 continue
-            for label in r.values.get("events", ()):  # type: ignore[union-attr]
+            for label in _labels(r):
                 ev = by_label.get(str(label))
                 if ev and ev.end_date and ev.end_date < self.today:
                     attended.add(ev.key)
@@ -602,18 +602,22 @@ class _Planner:
                     )
                 )
             awarded = schools.value("URN", urn, "Awarded on") if schools else None
-            day = parse_day(awarded) if awarded else None
-            if day:
+            award_day = parse_day(awarded) if awarded else None
+            if award_day:
                 ctx = {
                     **self._common_context(rec),
                     "award": {
-                        "awarded_on": day.isoformat(),
-                        "renewal_due": add_years(day, self.c.rules.renewal_years).isoformat(),
+                        "awarded_on": award_day.isoformat(),
+                        "renewal_due": add_years(award_day, self.c.rules.renewal_years).isoformat(),
                     },
                 }
                 out.append(
                     WantedDocument(
-                        f"{urn}:award_letter:{day.isoformat()}", "award_letter", urn, rec.name, ctx
+                        f"{urn}:award_letter:{award_day.isoformat()}",
+                        "award_letter",
+                        urn,
+                        rec.name,
+                        ctx,
                     )
                 )
         out.extend(self._ready_reviews(records))
@@ -780,7 +784,7 @@ class _Planner:
             for r in rec.responses:
                 if r.kind != "signup":
                     continue
-                for label in r.values.get("events", ()):  # type: ignore[union-attr]
+                for label in _labels(r):
                     ev = by_label.get(str(label))
                     if ev is None:
                         continue
@@ -921,6 +925,12 @@ class _Planner:
         return [p for p in all_problems if p.key not in existing and p.key not in remembered]
 
 
+def _labels(r: Response) -> tuple[str, ...]:
+    """The event labels a sign-up chose (a tuple once normalised)."""
+    value = r.values.get("events", ())
+    return tuple(str(v) for v in value) if isinstance(value, tuple) else ()
+
+
 def _a(noun: str) -> str:
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
@@ -1051,7 +1061,7 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
         by_step={s: by_step.get(s, 0) for s in range(1, 6)},
         step_moves=tuple(sorted(moves)),
         stalled=stalled,
-        failed_forms=dict(snapshot.responses.failed),
+        failed_forms={str(k): v for k, v in snapshot.responses.failed.items()},
         new_by_kind=dict(new_by_kind),
         positions=positions,
         calendar=cp,

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -304,8 +305,12 @@ def _as_text(answer: Answer) -> str:
 
 
 def _normalise_field(
-    resp: Response, f: Field, answer: Answer, labels: tuple[str, ...], problem
-) -> None:  # type: ignore[no-untyped-def]
+    resp: Response,
+    f: Field,
+    answer: Answer,
+    labels: tuple[str, ...],
+    problem: Callable[..., None],
+) -> None:
     text = clean_text(_as_text(answer))
     if f.type == "checkbox":
         known, unknown = split_checkbox(answer, labels)

@@ -424,10 +424,15 @@ def generate_inbox(
             )
         )
     remaining = responses - schools
-    weights = [("audit", 3), ("signup", 4), ("application", 2), ("catchup", 1)]
-    pool = [k for k, w in weights for _ in range(w)]
+    weights: list[tuple[FormKind, int]] = [
+        ("audit", 3),
+        ("signup", 4),
+        ("application", 2),
+        ("catchup", 1),
+    ]
+    pool: list[FormKind] = [k for k, w in weights for _ in range(w)]
     for n in range(remaining):
-        kind = rng.choice(pool)
+        kind: FormKind = rng.choice(pool)
         urn, name = names[rng.randrange(schools)]
         d = start + dt.timedelta(minutes=rng.randrange(0, 60 * 24 * 300) + n % 59)
         day = d.date().isoformat()

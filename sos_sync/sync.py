@@ -77,10 +77,10 @@ def make_backend(config: Config) -> Backend:
     if config.backend == "local":
         from .local.backend import LocalBackend
 
-        return LocalBackend(config)
-    from .google.backend import GoogleBackend  # type: ignore[import-not-found]
+        return LocalBackend(config)  # type: ignore[return-value]
+    from .google.backend import GoogleBackend
 
-    return GoogleBackend(config)  # type: ignore[no-any-return]
+    return GoogleBackend(config)  # type: ignore[return-value]
 
 
 def new_run_id(today: dt.date) -> str:
@@ -151,7 +151,7 @@ def run_sync(
             state,
             current_events,
             current_docs,
-            load_suppression(config.workspace),  # type: ignore[arg-type]
+            load_suppression(config.workspace),
         )
         plan = make_plan(snapshot, config, today, run_id)
         if dry_run:

@@ -298,7 +298,7 @@ class TabData:
 def cell_text(value: object) -> str:
     """A cell's value as the text the sync compares (dates ISO, whole numbers without `.0`)."""
     if value.__class__ is str:
-        return value  # type: ignore[return-value]
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -482,12 +482,12 @@ def diff_tab(
             rows.append(RowWrite(key, tuple(cells)))
             out.updated.append(key)
     # what an unfinished run wrote and is still there is the sync's own
-    for key, cells in pending.items():
+    for key, meant in pending.items():
         pos = index.get(key)
         if pos is None:
             continue
         row = current.rows[pos]
-        for col, v in cells.items():
+        for col, v in meant.items():
             ci = colpos.get(col)
             if v != "" and ci is not None and ci < len(row) and row[ci] == v:
                 new_memory.setdefault(key, {}).setdefault(col, v)

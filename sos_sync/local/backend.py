@@ -16,7 +16,9 @@ class LocalBackend:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.source = InboxSource(config.path(config.raw.local.inbox), dict(config.forms))
+        self.source = InboxSource(
+            config.path(config.raw.local.inbox), {k: v for k, v in config.forms.items()}
+        )
         self.tracker = XlsxTracker(config.path(config.raw.local.tracker))
         self.calendar = IcsCalendar(config.path(config.raw.local.calendar), config.workspace)
         self.documents = DocxDocuments(config.path(config.raw.local.documents), config.workspace)

@@ -64,12 +64,11 @@ def read_csv_export(
         def cell(i: int | None, row: list[str] = row) -> str:
             return row[i] if i is not None and i < len(row) else ""
 
-        answers = {name: cell(i) for name, i in columns.items()}
+        texts = {name: cell(i) for name, i in columns.items()}
+        answers: dict[str, str | tuple[str, ...]] = dict(texts)
         ts = cell(ts_col)
         email = cell(email_col)
-        rid = csv_response_id(
-            spec.kind, ts, email, answers.get("school", ""), answers.get("urn", "")
-        )
+        rid = csv_response_id(spec.kind, ts, email, texts.get("school", ""), texts.get("urn", ""))
         out.append(
             RawResponse(
                 kind=spec.kind,

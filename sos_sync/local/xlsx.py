@@ -139,13 +139,13 @@ class XlsxTracker:
         key_col = cols[spec.key]
         rows: dict[str, int] = {}
         last = 1
-        for r, (v,) in enumerate(
+        for n, (v,) in enumerate(
             ws.iter_rows(min_row=2, min_col=key_col, max_col=key_col, values_only=True), start=2
         ):
             k = cell_text(v)
             if k:
-                rows.setdefault(k, r)
-        last = max(ws.max_row, 1)
+                rows.setdefault(k, n)
+        last = max(ws.max_row or 1, 1)
         for row in plan.rows:
             r = rows.get(row.key)
             if r is None:
