@@ -281,6 +281,9 @@ def test_a_ready_review_makes_one_doc_and_a_change_regenerates_only_it(
     for key, f in docs.items():
         if key != DRAFT_DOC:
             assert again[key]["version"] == f["version"], key
+    admin.reset_stats()  # the version Drive gave our replacement is ours: not a person's edit
+    assert night(google_ws).writes == 0 and admin.stats()["writes"] == 0
+    assert not _problems(gc, google_ws, "Documents")
 
 
 def test_a_doc_a_person_edited_is_left_alone_and_reported_once(
