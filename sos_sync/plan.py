@@ -186,9 +186,17 @@ class _Planner:
         eoi_urns = {
             r.values.get("urn") for r in by_kind.get("eoi", []) if r.consent and r.values.get("urn")
         }
-        for kind in FORM_KINDS:  # EOIs first: they create schools
-            for r in by_kind.get(kind, []):
-                self._join(r, index, records, known_before, eoi_urns)
+        # Responses with a URN first (EOIs first: they create and name schools), then the
+        # ones matched by name alone, so a name matches the same school whichever night it
+        # is read: before, a name met first was unknown tonight and joined tomorrow.
+        ordered = [r for kind in FORM_KINDS for r in by_kind.get(kind, [])]
+        for by_urn in (True, False):
+            for r in ordered:
+                if bool(r.values.get("urn")) == by_urn:
+                    self._join(r, index, records, known_before, eoi_urns)
+        place = {id(r): i for i, r in enumerate(ordered)}
+        for rec in records.values():
+            rec.responses.sort(key=lambda r: place[id(r)])
         for rec in records.values():
             if rec.responses and not any(r.kind == "eoi" for r in rec.responses):
                 first = rec.responses[0]
