@@ -68,7 +68,7 @@ def run_doctor(workspace: Path, now: dt.datetime | None = None) -> list[Check]:
     else:
         from .google.doctor import doctor as google_doctor
 
-        checks.extend(Check(c.name, c.status, c.detail) for c in google_doctor(config))
+        checks.extend(google_doctor(config))
     return checks
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import LockHeld
@@ -26,10 +26,8 @@ def workspace_lock(workspace: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = ""
-            try:
+            with suppress(OSError):
                 holder = path.read_text().strip()
-            except OSError:
-                pass
             raise LockHeld(
                 f"Another sos-sync run holds the workspace {workspace}"
                 + (f" (process {holder})" if holder else "")

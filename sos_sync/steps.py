@@ -163,9 +163,11 @@ def position(
     """Apply the rules: step, stage label, next action, stalled, renewal due, last activity."""
     renewal = renewal_due(m, renewal_years)
     last = last_activity(m)
-    for step, stage, holds in RULES:
-        if holds(m, today, renewal_years, renewal_warning_days):
-            break
+    step, stage = next(
+        (s, label)
+        for s, label, holds in RULES
+        if holds(m, today, renewal_years, renewal_warning_days)
+    )
     if m.step_override is not None and 1 <= m.step_override <= 5:
         step = m.step_override
         label = STAGE_LABELS[step]

@@ -8,31 +8,17 @@ delegation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from ..config import Config
+from ..doctor import Check, Status
 from ..errors import ConfigError, SosSyncError
 from ..forms import FORM_KINDS
 from .auth import is_service_account, principal
 from .clients import GoogleClients
 from .responses import question_map
 
-Status = Literal["ok", "warn", "fail"]
 FOLDER_MIME = "application/vnd.google-apps.folder"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One thing doctor looked at."""
-
-    name: str
-    status: Status
-    detail: str
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "fail"
 
 
 def _try(name: str, fn: Any) -> Check:

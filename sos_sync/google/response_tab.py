@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from ..backend import ResponsesRead
 from ..config import Config
 from ..forms import FormKind, FormSpec
-from ..local.inbox import fold_title
+from ..local.inbox import match_header
 from ..responses import Answer, RawResponse, csv_response_id
 from ..tracker import cell_text
 from .clients import GoogleClients
@@ -23,17 +23,6 @@ from .tabs import quote_tab
 
 UTC = dt.UTC
 _SHEETS_EPOCH = dt.datetime(1899, 12, 30)
-
-
-def missing_questions_reason(spec: FormSpec, where: str, missing: list[str]) -> str:
-    """The fail-closed message, worded as the CSV reader words it."""
-    return (
-        f"The {spec.label.lower()} form ({where}) no longer has the question"
-        f"{'s' if len(missing) > 1 else ''} "
-        + "; ".join(f"`{m}`" for m in missing)
-        + ". Nothing from this form was written. If the question was reworded, map the new "
-        f"title in sos-sync.toml under [forms.{spec.kind}.questions]."
-    )
 
 
 def serial_time(value: object, zone: ZoneInfo) -> str:
@@ -52,21 +41,7 @@ def tab_responses(
     if not values:
         return []
     header = [cell_text(h) for h in values[0]]
-    folded = {fold_title(h): i for i, h in reversed(list(enumerate(header)))}
-    ts_col = folded.get("timestamp")
-    if ts_col is None:
-        raise ValueError(f"{where} has no `Timestamp` column; is it a form's response tab?")
-    email_col = folded.get("email address")
-    columns: dict[str, int] = {}
-    missing = []
-    for f in spec.fields:
-        i = folded.get(fold_title(f.title))
-        if i is None:
-            missing.append(f.title)
-        else:
-            columns[f.name] = i
-    if missing:
-        raise ValueError(missing_questions_reason(spec, where, missing))
+    ts_col, email_col, columns = match_header(header, spec, where, "is it a form's response tab?")
     dates = {f.name for f in spec.fields if f.type == "date"}
     out: list[RawResponse] = []
     for n, row in enumerate(values[1:], start=2):

@@ -28,10 +28,10 @@ from ..config import Config
 from ..erasure import ERASED, PERSONAL_EMAIL, PERSONAL_TEXT, load_suppression, matches, too_old
 from ..files import atomic_write_text
 from ..forms import FORM_KINDS, FormKind, FormSpec
-from ..local.inbox import fold_title
+from ..local.inbox import fold_title, missing_questions_reason
 from ..responses import Answer, RawResponse
 from .clients import GoogleClients
-from .response_tab import missing_questions_reason, read_response_tabs
+from .response_tab import read_response_tabs
 
 CACHE_FILE = Path("state") / "google-responses.json"
 UTC = dt.UTC

@@ -24,22 +24,26 @@ def fold_title(title: str) -> str:
     return re.sub(r"\s+", " ", title.translate(_DASHES)).strip().casefold()
 
 
-def read_csv_export(
-    path: Path, spec: FormSpec, source_name: str | None = None
-) -> list[RawResponse]:
-    """Read one export; raise ValueError naming the missing question when one is missing."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
-        return []
-    header = rows[0]
+def missing_questions_reason(spec: FormSpec, where: str, missing: list[str]) -> str:
+    """The fail-closed message: which questions a form lost, and the config edit that fixes it."""
+    return (
+        f"The {spec.label.lower()} form ({where}) no longer has the question"
+        f"{'s' if len(missing) > 1 else ''} "
+        + "; ".join(f"`{m}`" for m in missing)
+        + ". Nothing from this form was written. If the question was reworded, map the new "
+        f"title in sos-sync.toml under [forms.{spec.kind}.questions]."
+    )
+
+
+def match_header(
+    header: list[str], spec: FormSpec, where: str, hint: str
+) -> tuple[int, int | None, dict[str, int]]:
+    """Timestamp column, e-mail column and field -> column of a responses header (an export or
+    a linked response tab). Raises ValueError, in plain words, when a question is missing."""
     folded = {fold_title(h): i for i, h in reversed(list(enumerate(header)))}
     ts_col = folded.get("timestamp")
     if ts_col is None:
-        raise ValueError(
-            f"{source_name or path.name} has no `Timestamp` column; is it a Google Forms export?"
-        )
-    email_col = folded.get("email address")
+        raise ValueError(f"{where} has no `Timestamp` column; {hint}")
     columns: dict[str, int] = {}
     missing = []
     for f in spec.fields:
@@ -49,13 +53,22 @@ def read_csv_export(
         else:
             columns[f.name] = i
     if missing:
-        raise ValueError(
-            f"The {spec.label.lower()} form ({source_name or path.name}) no longer has the question"
-            f"{'s' if len(missing) > 1 else ''} "
-            + "; ".join(f"`{m}`" for m in missing)
-            + f". Nothing from this form was written. If the question was reworded, map the new "
-            f"title in sos-sync.toml under [forms.{spec.kind}.questions]."
-        )
+        raise ValueError(missing_questions_reason(spec, where, missing))
+    return ts_col, folded.get("email address"), columns
+
+
+def read_csv_export(
+    path: Path, spec: FormSpec, source_name: str | None = None
+) -> list[RawResponse]:
+    """Read one export; raise ValueError naming the missing question when one is missing."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        return []
+    header = rows[0]
+    ts_col, email_col, columns = match_header(
+        header, spec, source_name or path.name, "is it a Google Forms export?"
+    )
     out: list[RawResponse] = []
     for n, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
