@@ -131,7 +131,13 @@ def run_sync(
         backend = backend or make_backend(config)
         state = load_state(config.workspace)
         responses = backend.source.read_responses()
-        tabs = backend.tracker.read_tabs(all_tabs(config.forms, [c.code for c in config.criteria]))
+        specs = all_tabs(config.forms, [c.code for c in config.criteria])
+        tabs = backend.tracker.read_tabs(specs)
+        prepare = getattr(backend, "prepare", None)
+        if prepare is not None and any(t is None for t in tabs.values()) and not dry_run:
+            # a new Google Sheet: tabs, drop-downs, protected machine columns and the chart
+            prepare()
+            tabs = backend.tracker.read_tabs(specs)
         calendar_store = getattr(backend, "calendar", None)
         documents_store = getattr(backend, "documents", None)
         current_events = (

@@ -43,6 +43,12 @@ class GoogleBackend:
         self.calendar = GoogleCalendarStore(config, self.clients)
         self.documents = GoogleDocumentStore(config, self.clients)
 
+    def prepare(self) -> int:
+        """Set up the spreadsheet's tabs, drop-downs, protections and chart (idempotent)."""
+        from .setup import prepare_spreadsheet
+
+        return prepare_spreadsheet(self.config, self.clients)
+
     def requests(self) -> dict[str, int]:
         """HTTP requests sent so far, by API (forms, sheets, calendar, drive, docs)."""
         return self.clients.requests()

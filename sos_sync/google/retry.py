@@ -184,10 +184,17 @@ class RetryPolicy:
                 attempt += 1
                 elapsed = self.clock() - started
                 wait = self.backoff(attempt - 1)
-                if not retry or attempt >= self.tries or elapsed + wait > self.budget:
+                # a rate-limit refusal (429, or 403 rateLimitExceeded) was never applied, so
+                # even a write that must not be sent twice blindly may be sent again
+                refused = fault.status == 429 or fault.status == 403
+                if (
+                    (not retry and not refused)
+                    or attempt >= self.tries
+                    or elapsed + wait > self.budget
+                ):
                     why = (
                         "not retried (a write that might have landed)"
-                        if not retry
+                        if not retry and not refused
                         else f"gave up after {attempt} tries in {elapsed:.0f} s"
                     )
                     raise GoogleTransient(

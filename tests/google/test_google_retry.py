@@ -150,6 +150,13 @@ def test_a_write_that_must_not_be_resent_is_not_retried_blindly() -> None:
     assert "might have landed" in str(caught.value)
 
 
+def test_a_rate_limit_refusal_of_such_a_write_is_retried_it_never_landed() -> None:
+    clock = FakeClock()
+    fn, calls = failing([sheets_error(429), sheets_error(429)])
+    assert policy(clock).call(fn, "the spreadsheet s1", retry=False) == "ok"
+    assert calls[0] == 3
+
+
 def test_other_exceptions_are_not_swallowed() -> None:
     clock = FakeClock()
     fn, calls = failing([KeyError("bug")])

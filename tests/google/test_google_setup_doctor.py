@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import gspread
 import pytest
@@ -191,3 +192,19 @@ def test_linked_response_tab_is_read_with_serial_timestamps(
     read = GoogleResponseSource(config, _clients(google_ws)).read_responses()
     assert "School name" in read.failed["signup"]
     assert read.responses["eoi"]
+
+
+def test_the_first_night_sets_up_a_new_spreadsheet(google_ws: Path, night: Any, gc: Any) -> None:
+    """A lead's existing, nearly empty sheet gets every tab, drop-downs and protections."""
+    night(google_ws)
+    sid = load_config(google_ws).raw.google.spreadsheet_id
+    meta = gc.open_by_key(sid).fetch_sheet_metadata(
+        {"fields": "sheets(properties,protectedRanges,developerMetadata)"}
+    )
+    titles = {s["properties"]["title"] for s in meta["sheets"]}
+    assert {"Schools", "Needs review", "Run log", "Dashboard", "Reviews"} <= titles
+    schools = next(s for s in meta["sheets"] if s["properties"]["title"] == "Schools")
+    assert schools["properties"]["gridProperties"].get("frozenRowCount") == 1
+    assert schools.get("protectedRanges"), "machine columns are protected (warning only)"
+    assert all(p.get("warningOnly") for p in schools["protectedRanges"])
+    assert night(google_ws).writes == 0
