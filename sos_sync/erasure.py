@@ -146,8 +146,9 @@ def erase(
     state = load_state(ws)
     docs = dict(state.extra.get("documents", {}))
     urns: set[str] = {normalise_urn(urn) or ""} if urn else set()
+    backend = make_backend(config)
     if email:
-        tab = make_backend(config).tracker.read_tabs((SCHOOLS,)).get("Schools")
+        tab = backend.tracker.read_tabs((SCHOOLS,)).get("Schools")
         if tab is not None:
             for u in tab.index("URN")[0]:
                 if (
@@ -155,7 +156,6 @@ def erase(
                 ).strip().lower() == email.strip().lower():
                     urns.add(u)
     removed = [k for k, rec in docs.items() if rec.get("urn") in urns]
-    backend = make_backend(config)
     store = getattr(backend, "documents", None)
     for k in removed:
         if store is not None and hasattr(store, "delete_document"):

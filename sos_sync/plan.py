@@ -145,6 +145,7 @@ class _Planner:
         self.new_memory: Memory = {}
         self.diffs: list[TabDiff] = []
         self.draft_feedback: dict[str, dt.date] = {}
+        self._signups: tuple[dict[str, list[str]], Counter[str]] | None = None
         self.milestones_by_urn: dict[str, Milestones] = {}
 
     # ------------------------------------------------------------ responses and schools
@@ -403,7 +404,7 @@ class _Planner:
     ) -> str | None:
         if tab is None:
             return None
-        found = tab.value(tab_key(tab, "URN"), key, col)
+        found = tab.value("URN", key, col)
         if not found:
             return None
         if found == mem.get(key, {}).get(col) or found == self.pending.get("Schools", {}).get(
@@ -784,6 +785,9 @@ class _Planner:
     def signups_by_event(
         self, records: dict[str, SchoolRecord]
     ) -> tuple[dict[str, list[str]], Counter[str]]:
+        """Attendee e-mails and schools signed up, by programme event key (worked out once)."""
+        if self._signups is not None:
+            return self._signups
         by_label = self.c.programme.by_label()
         emails: dict[str, list[str]] = defaultdict(list)
         schools: Counter[str] = Counter()
@@ -801,7 +805,8 @@ class _Planner:
                     if email:
                         emails[ev.key].append(email)
             schools.update(keys)
-        return dict(emails), schools
+        self._signups = (dict(emails), schools)
+        return self._signups
 
     def calendar(
         self, records: dict[str, SchoolRecord], positions: dict[str, Position]
@@ -941,10 +946,6 @@ def _labels(r: Response) -> tuple[str, ...]:
 
 def _a(noun: str) -> str:
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
-
-
-def tab_key(tab: TabData, default: str) -> str:
-    return default
 
 
 def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -> Plan:

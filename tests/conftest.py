@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from helpers import TODAY
 
 from sos_sync.config import load_config
+from sos_sync.emulator import RunningEmulator, start_in_thread
+from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.sample import write_demo_inbox
 from sos_sync.sync import RunResult, run_sync
 from sos_sync.workspace import init_workspace
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[RunningEmulator]:
+    """One Google Workspace emulator per test process (reset by `admin` before each test)."""
+    emu = start_in_thread()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def admin(emulator: RunningEmulator) -> EmulatorAdmin:
+    client = EmulatorAdmin(emulator.base_url)
+    client.reset()
+    return client
 
 
 @pytest.fixture

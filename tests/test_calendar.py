@@ -320,7 +320,9 @@ def test_read_ics_ignores_foreign_events_and_missing_files(tmp_path: Path) -> No
 _text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r"),
     max_size=40,
-).filter(lambda s: "\\N" not in s) | st.sampled_from(["a, b; c", "line one\nline two", "back\\slash", "é – “quoted”", ""])
+).filter(lambda s: "\\N" not in s) | st.sampled_from(
+    ["a, b; c", "line one\nline two", "back\\slash", "é – “quoted”", ""]
+)
 _email = st.from_regex(r"[a-z0-9.]{1,10}@[a-z]{1,8}\.org", fullmatch=True)
 
 

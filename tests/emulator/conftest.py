@@ -6,28 +6,13 @@ The clients are the real ones: gspread and googleapiclient, pointed at the emula
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from sos_sync.emulator import RunningEmulator, start_in_thread
+from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.google.transport import build_service, emulator_credentials, sheets_client
-
-
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[RunningEmulator]:
-    emu = start_in_thread()
-    yield emu
-    emu.stop()
-
-
-@pytest.fixture
-def admin(emulator: RunningEmulator) -> EmulatorAdmin:
-    client = EmulatorAdmin(emulator.base_url)
-    client.reset()
-    return client
 
 
 @pytest.fixture

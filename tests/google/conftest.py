@@ -7,7 +7,7 @@ namespace package (google-auth) under pytest's default import mode.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import pytest
 
 from sos_sync.config import CONFIG_NAME, load_config
 from sos_sync.demo import prepare_demo
-from sos_sync.emulator import RunningEmulator, start_in_thread
+from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.forms import FORM_KINDS
 from sos_sync.google.backend import GoogleBackend
@@ -26,20 +26,6 @@ from sos_sync.sample import DEMO_TODAY
 from sos_sync.sync import RunResult, run_sync
 
 TODAY = DEMO_TODAY
-
-
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[RunningEmulator]:
-    emu = start_in_thread()
-    yield emu
-    emu.stop()
-
-
-@pytest.fixture
-def admin(emulator: RunningEmulator) -> EmulatorAdmin:
-    client = EmulatorAdmin(emulator.base_url)
-    client.reset()
-    return client
 
 
 def fast_policy(tries: int = 5, budget: float = 120.0) -> RetryPolicy:
