@@ -1,9 +1,9 @@
-"""Check that LibreOffice opens the .docx files sos-sync writes: convert each kind to PDF.
+"""Time the PDF copies: sos-sync's own route (reportlab) and, when installed, LibreOffice.
 
 Renders one fictional document of each kind with the shipped templates and default
-criteria, writes it with the local backend's .docx writer, converts it with
-``libreoffice --headless --convert-to pdf`` (or ``soffice``) and prints, per document, the
-conversion time and the PDF size. Not part of the test suite: LibreOffice is a large
+criteria, times the render, sos-sync's PDF copy (`sos_sync.delivery.pdf`), and then
+``libreoffice --headless --convert-to pdf`` (or ``soffice``) on the same .docx, printing
+per document the time and the PDF size. Not part of the test suite: LibreOffice is a large
 optional install (``apt-get install -y libreoffice-writer-nogui``).
 
     .venv/bin/python benchmarks/docs_convert.py [--keep DIR]
@@ -25,7 +25,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sos_sync.backends.local.docx import html_to_docx
+from sos_sync.delivery.pdf import docx_to_pdf
 from sos_sync.domain.documents import default_templates_dir, render_document
 
 CRITERIA = Path(__file__).resolve().parent.parent / "config" / "criteria-default.toml"
@@ -65,13 +65,35 @@ def contexts() -> dict[str, dict[str, Any]]:
             **common,
             "award": {"awarded_on": dt.date(2025, 7, 14), "renewal_due": dt.date(2028, 7, 14)},
         },
+        "award_certificate": {
+            **common,
+            "award": {"awarded_on": dt.date(2025, 7, 14), "renewal_due": dt.date(2028, 7, 14)},
+        },
     }
+
+
+def ours(out: Path) -> None:
+    """Render each kind and make its PDF copy with sos-sync's own route."""
+    for kind, context in contexts().items():
+        started = time.perf_counter()
+        doc = render_document(kind, f"123456:{kind}:bench", context, default_templates_dir())
+        rendered = time.perf_counter()
+        pdf = docx_to_pdf(doc.docx)
+        done = time.perf_counter()
+        (out / f"{kind}.ours.pdf").write_bytes(pdf)
+        print(
+            f"{kind:22} render {rendered - started:6.3f} s  pdf {done - rendered:6.3f} s  "
+            f"{len(pdf):8,} bytes"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="write the .docx and .pdf files here")
     args = parser.parse_args()
+    keep = args.keep or Path(tempfile.mkdtemp())
+    keep.mkdir(parents=True, exist_ok=True)
+    ours(keep)
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
         print("LibreOffice not found (libreoffice/soffice): nothing converted.")
@@ -87,7 +109,7 @@ def main() -> int:
         for kind, context in contexts().items():
             doc = render_document(kind, f"123456:{kind}:bench", context, default_templates_dir())
             source = out / f"{kind}.docx"
-            html_to_docx(doc.html, source, doc.title, inputs_hash=doc.inputs_hash)
+            source.write_bytes(doc.docx)
             started = time.perf_counter()
             result = subprocess.run(
                 [

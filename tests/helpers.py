@@ -62,3 +62,31 @@ def row_of(sheet: object, key_col: str, key: str) -> int:
         if str(sheet.cell(row=r, column=c).value) == key:  # type: ignore[attr-defined]
             return r
     raise KeyError(key)
+
+
+def edit_word_template(path: Path, old: str, new: str) -> None:
+    """Change text in a .docx template as a lead would in Word (python-docx, run by run)."""
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [
+        document,
+        *(s.header for s in document.sections),
+        *(s.footer for s in document.sections),
+    ]
+    paragraphs = [p for part in parts for p in part.iter_inner_content() if hasattr(p, "runs")]
+    paragraphs += [
+        p
+        for part in parts
+        for t in part.tables
+        for row in t.rows
+        for cell in row.cells
+        for p in cell.paragraphs
+    ]
+    for p in paragraphs:
+        for run in p.runs:
+            if old in run.text:
+                run.text = run.text.replace(old, new, 1)
+                document.save(str(path))
+                return
+    raise AssertionError(f"{path.name}: `{old}` is not in any run")

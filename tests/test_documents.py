@@ -1,4 +1,4 @@
-"""Documents: templates render the expected HTML, the .docx mirrors it, form text stays text.
+"""Documents: the Word templates render the expected letters, form text stays text, errors are clear.
 
 Golden files live in tests/golden/; rewrite them with ``SOS_UPDATE_GOLDEN=1 pytest ...``
 after an intended change to a template or to the default criteria, and review the diff.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import html as html_lib
+import io
 import os
 import re
 import shutil
@@ -22,9 +22,9 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
-from markupsafe import escape
+from helpers import edit_word_template
 
-from sos_sync.backends.local.docx import docx_fingerprint, html_to_docx, read_inputs_hash
+from sos_sync.backends.local.docx import read_inputs_hash
 from sos_sync.domain.documents import (
     DOC_KINDS,
     AuditFeedbackContext,
@@ -148,6 +148,7 @@ FIXTURES: dict[str, tuple[str, dict[str, Any]]] = {
         ),
     ),
     "award_letter": ("award_letter", award_context()),
+    "award_certificate": ("award_certificate", award_context()),
 }
 
 
@@ -165,12 +166,12 @@ def check_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
 
 
-def docx_outline(path: Path) -> str:
+def docx_outline(data: bytes) -> str:
     """The document's structure as text: one line per paragraph or table row.
 
     Bold shows as **text**, italic as _text_, a link as [text](url).
     """
-    document = docx.Document(str(path))
+    document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
@@ -202,14 +203,8 @@ def marked_text(paragraph: Paragraph) -> str:
     return "".join(out)
 
 
-def write_docx(tmp_path: Path, rendered: Any, name: str = "doc.docx") -> Path:
-    path = tmp_path / name
-    html_to_docx(rendered.html, path, rendered.title, inputs_hash=rendered.inputs_hash)
-    return path
-
-
-def all_text(path: Path) -> str:
-    document = docx.Document(str(path))
+def all_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs]
     for table in document.tables:
         texts.extend(c.text for row in table.rows for c in row.cells)
@@ -220,15 +215,9 @@ def all_text(path: Path) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURES))
-def test_rendered_html_matches_golden(name: str) -> None:
+def test_docx_structure_matches_golden(name: str) -> None:
     kind, context = FIXTURES[name]
-    check_golden(f"{name}.html", render(kind, context).html)
-
-
-@pytest.mark.parametrize("name", sorted(FIXTURES))
-def test_docx_structure_matches_golden(name: str, tmp_path: Path) -> None:
-    kind, context = FIXTURES[name]
-    check_golden(f"{name}.docx.txt", docx_outline(write_docx(tmp_path, render(kind, context))))
+    check_golden(f"{name}.docx.txt", docx_outline(render(kind, context).docx))
 
 
 def test_titles_and_keys() -> None:
@@ -240,6 +229,8 @@ def test_titles_and_keys() -> None:
         "application_feedback_final": "Final application feedback – Ash Grove Primary School "
         "(URN 123456)",
         "award_letter": "Schools of Sanctuary award – Ash Grove Primary School (URN 123456)",
+        "award_certificate": "Schools of Sanctuary certificate – Ash Grove Primary School "
+        "(URN 123456)",
     }
     doc = render_document(
         "audit_feedback",
@@ -249,41 +240,119 @@ def test_titles_and_keys() -> None:
     )
     assert (doc.key, doc.kind) == ("123456:audit_feedback:2025-01-15", "audit_feedback")
     assert set(DOC_KINDS) == {kind for kind, _ in FIXTURES.values()}
+    props = docx.Document(io.BytesIO(doc.docx)).core_properties
+    assert props.title == doc.title and read_inputs_hash(doc.docx) == doc.inputs_hash
 
 
 def test_audit_feedback_strengths_and_priorities() -> None:
-    html = render("audit_feedback", audit_context()).html
-    strengths = html.split("<h2>Your strengths</h2>")[1].split("<h2>")[0]
-    priorities = html.split("<h2>Your priorities</h2>")[1].split("<h2>")[0]
-    assert re.findall(r"<strong>(\w\d)</strong>", strengths) == ["L1", "E4", "S6"]
+    text = docx_outline(render("audit_feedback", audit_context()).docx)
+    strengths = text.split("Your strengths")[1].split("[Heading 2]")[0]
+    priorities = text.split("Your priorities")[1].split("[Heading 2]")[0]
+    assert re.findall(r"\[List Bullet\] (\w\d) ", strengths) == ["L1", "E4", "S6"]
     # Not started first, then Developing, each in criteria order.
-    assert re.findall(r"<h3>(\w\d) ", priorities) == ["E3", "S7", "L2", "E5", "S8"]
-    assert "Suggested actions" in priorities and 'href="https://refugeeweek.org.uk/"' in priorities
-    assert "Your next step: your action plan" in html
-    assert "Maya Okafor and Daniel Price" in html
+    assert re.findall(r"\[Heading 3\] (\w\d) ", priorities) == ["E3", "S7", "L2", "E5", "S8"]
+    assert "Suggested actions" in priorities and "(https://refugeeweek.org.uk/)" in priorities
+    assert "Your next step: your action plan" in text
+    assert "Maya Okafor and Daniel Price" in text
+
+
+def test_no_configuration_leaks_and_counts_come_from_the_data() -> None:
+    for kind, ctx in FIXTURES.values():
+        text = all_text(render(kind, ctx).docx)
+        assert "default wording" not in text and "criteria Schools" not in text
+    six = audit_context()
+    six["criteria"] = six["criteria"][:6]
+    text = all_text(render("audit_feedback", six).docx)
+    assert "against the six minimum criteria" in text and "eight" not in text
+    assert "against the eight minimum criteria" in all_text(
+        render(*FIXTURES["audit_feedback"]).docx
+    )
+
+
+def test_ratings_table_has_proportional_columns_and_rows_that_never_split() -> None:
+    document = docx.Document(io.BytesIO(render("audit_feedback", audit_context()).docx))
+    table = document.tables[0]
+    widths = [int(c.get(qn("w:w"))) for c in table._tbl.iter(qn("w:gridCol"))]
+    assert widths[1] > 2.5 * widths[2] and widths[2] >= widths[0]  # criterion wide, others narrow
+    assert len(table.rows) == 9  # header + one per criterion
+    for i, row in enumerate(table.rows):
+        trpr = row._tr.trPr
+        assert trpr is not None and trpr.find(qn("w:cantSplit")) is not None
+        assert (trpr.find(qn("w:tblHeader")) is not None) == (i == 0)
+    assert [c.text for c in table.rows[3].cells] == [
+        "E3",
+        table.rows[3].cells[1].text,
+        "Not started",
+    ]
+
+
+def test_letterhead_footer_and_logo(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 40), (31, 95, 107)).save(logo)
+    ctx = award_context()
+    ctx["letterhead"] = {"address": "1 High Street\nLeeds LS1 1AA", "logo": str(logo)}
+    doc = render("award_letter", ctx)
+    document = docx.Document(io.BytesIO(doc.docx))
+    header = document.sections[0].header
+    header_text = " ".join(c.text for t in header.tables for r in t.rows for c in r.cells)
+    assert COMMON["team"] in header_text and "Leeds LS1 1AA" in header_text
+    assert "sanctuary-leads@example.org" in header_text
+    assert header._element.xpath(".//a:blip")  # the logo image
+    footer = document.sections[0].footer._element.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    no_logo = docx.Document(io.BytesIO(render("award_letter", award_context()).docx))
+    assert not no_logo.sections[0].header._element.xpath(".//a:blip")
+    # The logo is an input: a new logo regenerates the letter.
+    Image.new("RGB", (40, 40), (200, 0, 0)).save(logo)
+    assert render("award_letter", ctx).inputs_hash != doc.inputs_hash
+
+
+def test_certificate_is_one_landscape_page_with_every_lead_signing() -> None:
+    ctx = award_context()
+    ctx["leads"] = ["Maya Okafor", "Daniel Price", "Sam Lee"]
+    data = render("award_certificate", ctx).docx
+    section = docx.Document(io.BytesIO(data)).sections[0]
+    assert section.page_width > section.page_height
+    text = all_text(data)
+    for name in ctx["leads"]:
+        assert name in text
+    assert "Ash Grove Primary School" in text and "14 July 2025" in text
+    from pypdf import PdfReader
+
+    from sos_sync.delivery.pdf import docx_to_pdf
+
+    pdf = PdfReader(io.BytesIO(docx_to_pdf(data)))
+    assert len(pdf.pages) == 1
+    box = pdf.pages[0].mediabox
+    assert box.width > box.height
 
 
 def test_application_feedback_next_steps_depend_on_stage() -> None:
-    draft = render("application_feedback", application_context("Draft application")).html
-    final = render(
-        "application_feedback",
-        application_context("Final application and portfolio", panel_date="2025-05-08"),
-    ).html
-    assert "respond to this feedback and submit your final application and portfolio" in draft
-    assert "appraisal panel" not in draft
+    draft = all_text(render("application_feedback", application_context("Draft application")).docx)
+    final = all_text(
+        render(
+            "application_feedback",
+            application_context("Final application and portfolio", panel_date="2025-05-08"),
+        ).docx
+    )
+    assert "Submit your final application and portfolio" in draft
+    assert "appraisal panel meets" not in draft
     assert "appraisal panel meets to assess your application on 8 May 2025" in final
-    assert "school visit" in final.lower() and "submit your final application" not in final
-    assert "<h3>From your local leads</h3>" in draft
-    assert "Please send the final version by 14 March 2025." in draft
-    for html in (draft, final):
-        assert "<td>Partly met</td>" in html and "<td>Not yet met</td>" in html
+    assert "school visit" in final.lower() and "Submit your final application" not in final
+    assert (
+        "From your local leads" in draft
+        and "Please send the final version by 14 March 2025." in draft
+    )
+    for text in (draft, final):
+        assert "Partly met" in text and "Not yet met" in text
 
 
 def test_award_letter_dates() -> None:
-    html = render("award_letter", award_context()).html
-    assert "awarded School of Sanctuary status on 14 July 2025" in html
-    assert "<strong>Renewal due:</strong> 14 July 2028" in html
-    assert "celebration event" in html and "Share your news" in html
+    text = all_text(render("award_letter", award_context()).docx)
+    assert "awarded School of Sanctuary status on 14 July 2025" in text
+    assert "renewal due by 14 July 2028" in text and "Renew after three years" in text
 
 
 def test_long_date() -> None:
@@ -302,226 +371,129 @@ def test_inputs_hash_changes_only_with_inputs(tmp_path: Path) -> None:
     )
     assert first.inputs_hash == again.inputs_hash == as_model.inputs_hash
     assert re.fullmatch(r"[0-9a-f]{64}", first.inputs_hash)
-    changed = render("audit_feedback", audit_context(embed="New notes"))
-    assert changed.inputs_hash != first.inputs_hash
-    # Editing a template the document extends changes the hash too.
-    templates = tmp_path / "templates"
-    shutil.copytree(default_templates_dir(), templates)
-    base = templates / "_base.html.j2"
-    base.write_text(base.read_text().replace("With best wishes", "Warm wishes"))
-    edited = render("audit_feedback", audit_context(), templates)
-    assert edited.inputs_hash != first.inputs_hash and "Warm wishes" in edited.html
-
-
-# -- template and context errors ----------------------------------------------------------
-
-
-def broken_templates(tmp_path: Path, name: str, line: int, text: str) -> Path:
-    templates = tmp_path / "templates"
-    shutil.copytree(default_templates_dir(), templates)
-    path = templates / name
-    lines = path.read_text().splitlines()
-    lines.insert(line - 1, text)
-    path.write_text("\n".join(lines) + "\n")
-    return templates
-
-
-def test_undefined_variable_names_template_and_line(tmp_path: Path) -> None:
-    templates = broken_templates(tmp_path, "audit_feedback.html.j2", 12, "<p>{{ school.nmae }}</p>")
-    with pytest.raises(TemplateError) as err:
-        render("audit_feedback", audit_context(), templates)
-    message = str(err.value)
-    assert "audit_feedback.html.j2 line 12" in message and "nmae" in message
-    assert (err.value.template, err.value.line) == ("audit_feedback.html.j2", 12)
-    assert err.value.exit_code == 2
-
-
-def test_undefined_variable_in_base_template(tmp_path: Path) -> None:
-    templates = broken_templates(tmp_path, "_base.html.j2", 14, "<p>{{ signature }}</p>")
-    with pytest.raises(TemplateError, match=r"_base\.html\.j2 line 14: 'signature' is undefined"):
-        render("award_letter", award_context(), templates)
-
-
-def test_syntax_error_names_file(tmp_path: Path) -> None:
-    templates = broken_templates(tmp_path, "award_letter.html.j2", 5, "{% if %}")
-    with pytest.raises(TemplateError, match=r"award_letter\.html\.j2 line 5"):
-        render("award_letter", award_context(), templates)
-
-
-def test_missing_template_and_unknown_kind(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match=r"award_letter\.html\.j2: template not found"):
-        render("award_letter", award_context(), tmp_path)
-    with pytest.raises(TemplateError, match="unknown document kind `memo`"):
-        render("memo", award_context())
-
-
-def test_context_that_does_not_match_its_model() -> None:
-    context = audit_context()
-    context["criteria"][2]["rating"] = "Sometimes"
-    del context["school"]["name"]
-    with pytest.raises(TemplateError) as err:
-        render("audit_feedback", context)
-    assert "criteria.2.rating" in str(err.value) and "school.name" in str(err.value)
-    with pytest.raises(TemplateError, match="resources.0.url"):
-        bad = audit_context()
-        bad["criteria"][0]["resources"] = [{"title": "x", "url": "javascript:alert(1)"}]
-        render("audit_feedback", bad)
-
-
-# -- form text stays text -----------------------------------------------------------------
-
-
-def test_form_text_is_literal_in_html_and_docx(tmp_path: Path) -> None:
-    long_note = ("Our pupils wrote letters of welcome. " * 400)[:12_000]
-    assert len(long_note) == 12_000
-    notes = {"learn": " ".join(HOSTILE), "embed": long_note.strip(), "share": EMOJI_RTL}
-    doc = render("audit_feedback", audit_context(**notes))
-    assert "<script>" not in doc.html and "<b>bold</b>" not in doc.html
-    assert "evil.example" not in re.findall(r'href="([^"]*)"', doc.html)
-    for text in [*HOSTILE, long_note.strip(), EMOJI_RTL]:
-        assert str(escape(text)) in doc.html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc.html
-    assert "{{ contact_email }} {% for x in y %}loop{% endfor %}" in doc.html
-    # Reading the HTML back gives the exact text (as Drive's import does).
-    assert html_lib.unescape(str(escape(" ".join(HOSTILE)))) == " ".join(HOSTILE)
-
-    paragraphs = [p.text for p in docx.Document(str(write_docx(tmp_path, doc))).paragraphs]
-    assert " ".join(HOSTILE) in paragraphs
-    assert long_note.strip() in paragraphs
-    assert EMOJI_RTL in paragraphs
-
-
-def test_hostile_text_in_every_field(tmp_path: Path) -> None:
-    hostile = '<script>alert(1)</script> {{ contact_email }} =HYPERLINK("https://evil.example","x")'
-    context = application_context("Draft application", overall=hostile, next_steps=hostile)
-    context["school"] = {**SCHOOL, "name": f"Ash Grove {hostile}", "contact_name": hostile}
-    context["criteria"][0]["comment"] = hostile
-    doc = render("application_feedback", context)
-    assert "<script>" not in doc.html
-    text = all_text(write_docx(tmp_path, doc))
-    assert text.count(hostile) >= 5
-    assert docx.Document(str(tmp_path / "doc.docx")).core_properties.title == doc.title
-
-
-def test_control_characters_do_not_break_the_docx(tmp_path: Path) -> None:
-    doc = render("audit_feedback", audit_context(share="Line one\x0bstill one\x00 end"))
-    text = all_text(write_docx(tmp_path, doc))
-    assert "Line onestill one end" in text
-
-
-# -- .docx ----------------------------------------------------------------------------------
-
-
-def test_docx_headings_lists_tables_links(tmp_path: Path) -> None:
-    doc = render("audit_feedback", audit_context())
-    document = docx.Document(str(write_docx(tmp_path, doc)))
-    headings = [(p.style.name, p.text) for p in document.paragraphs if "Heading" in p.style.name]
-    assert headings[0] == ("Heading 1", "Your Schools of Sanctuary audit: our feedback")
-    assert [t for s, t in headings if s == "Heading 2"] == [
-        "Your audit at a glance",
-        "What you told us",
-        "Your strengths",
-        "Your priorities",
-        "Your next step: your action plan",
-    ]
-    assert (
-        "Heading 3",
-        "E3 A whole-school culture of welcome that meets new arrivals' needs (Not started)",
-    ) in headings
-    assert any(p.style.name == "List Bullet" for p in document.paragraphs)
-    (table,) = document.tables
-    assert [c.text for c in table.rows[0].cells] == ["Code", "Group", "Criterion", "Your rating"]
-    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert all(run.bold for run in table.rows[0].cells[0].paragraphs[0].runs)
-    assert len(table.rows) == 9 and table.style.name == "Table Grid"
-    links = [h.address for p in document.paragraphs for h in p.hyperlinks]
-    assert "https://schools.cityofsanctuary.org/" in links
-    assert "mailto:sanctuary-leads@example.org" in links
-    props = document.core_properties
-    assert props.title == doc.title
-    assert read_inputs_hash(tmp_path / "doc.docx") == doc.inputs_hash
-
-
-def test_numbered_lists_restart(tmp_path: Path) -> None:
-    html = "<ol><li>one</li><li>two</li></ol><p>between</p><ol><li>again</li></ol>"
-    path = tmp_path / "lists.docx"
-    html_to_docx(html, path, "Lists")
-    paragraphs = docx.Document(str(path)).paragraphs
-    assert [(p.style.name, p.text) for p in paragraphs] == [
-        ("List Number", "one"),
-        ("List Number", "two"),
-        ("Normal", "between"),
-        ("List Number", "again"),
-    ]
-    num_ids = [p._p.pPr.numPr.numId.val for p in paragraphs if p.style.name == "List Number"]
-    assert num_ids[0] == num_ids[1] != num_ids[2]
-
-
-def test_inline_formatting_and_breaks(tmp_path: Path) -> None:
-    html = "<p>  Hello <strong>bold <em>both</em></strong> and\n <em>it</em><br>\n next  </p>"
-    path = tmp_path / "inline.docx"
-    html_to_docx(html, path, "Inline")
-    (paragraph,) = docx.Document(str(path)).paragraphs
-    assert paragraph.text == "Hello bold both and it\nnext"
-    runs = [(r.text, bool(r.bold), bool(r.italic)) for r in paragraph.runs if r.text]
-    assert ("both", True, True) in runs and ("it", False, True) in runs
-
-
-def test_docx_is_written_atomically_and_replaced(tmp_path: Path) -> None:
-    path = tmp_path / "docs" / "a.docx"
-    html_to_docx("<p>first</p>", path, "A")
-    html_to_docx("<p>second</p>", path, "A")
-    assert [p.text for p in docx.Document(str(path)).paragraphs] == ["second"]
-    assert [p.name for p in path.parent.iterdir()] == ["a.docx"]
-
-
-def test_fingerprint_is_stable_and_detects_edits(tmp_path: Path) -> None:
-    doc = render("audit_feedback", audit_context())
-    first = write_docx(tmp_path, doc, "first.docx")
-    second = write_docx(tmp_path, doc, "second.docx")
-    assert docx_fingerprint(first) == docx_fingerprint(second)
-    generated = docx_fingerprint(first)
-
-    # Re-saved by python-docx without changes: same fingerprint.
-    docx.Document(str(first)).save(str(first))
-    assert docx_fingerprint(first) == generated
-
-    # A person edits a paragraph: the fingerprint changes.
-    edited = docx.Document(str(first))
-    dear = next(p for p in edited.paragraphs if p.text.startswith("Dear"))
-    dear.runs[0].text = "Dear Jo,"
-    edited.save(str(first))
-    assert docx_fingerprint(first) != generated
-
-    # So does a change of emphasis or a table cell.
-    bolded = docx.Document(str(second))
-    next(p for p in bolded.paragraphs if p.text.startswith("Thank you")).runs[0].bold = True
-    bolded.save(str(second))
-    assert docx_fingerprint(second) != generated
-    cell = docx.Document(str(write_docx(tmp_path, doc, "third.docx")))
-    cell.tables[0].rows[1].cells[3].paragraphs[0].runs[0].text = "Embedded"
-    cell.save(str(tmp_path / "third.docx"))
-    assert docx_fingerprint(tmp_path / "third.docx") != generated
+    later = audit_context()
+    later["generated_on"] = dt.date(2026, 1, 1)
+    assert render("audit_feedback", later).inputs_hash == first.inputs_hash
+    assert render("audit_feedback", audit_context(embed="New")).inputs_hash != first.inputs_hash
 
 
 def test_edited_template_is_not_served_stale(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(default_templates_dir(), templates)
     before = render("award_letter", award_context(), templates)
-    letter = templates / "award_letter.html.j2"
-    letter.write_text(letter.read_text().replace("Celebrate with us.", "Party time."))
+    edit_word_template(templates / "award_letter.docx", "Celebrate with us.", "Party time.")
     after = render("award_letter", award_context(), templates)
-    assert "Celebrate with us." in before.html and "Party time." in after.html
+    assert "Celebrate with us." in all_text(before.docx) and "Party time." in all_text(after.docx)
     assert before.inputs_hash != after.inputs_hash
+    other = render("audit_feedback", audit_context(), templates)
+    assert other.inputs_hash == render("audit_feedback", audit_context()).inputs_hash
 
 
 def test_cheap_inputs_hash_agrees_with_rendering() -> None:
     """The nightly plan decides with `inputs_hash`; what it records comes from rendering."""
     from sos_sync.domain.documents import inputs_hash
 
-    for kind, ctx in (
-        ("audit_feedback", audit_context()),
-        ("award_letter", award_context()),
-    ):
+    for name, (kind, ctx) in FIXTURES.items():
         doc = render_document(kind, "k", ctx, default_templates_dir())
-        assert inputs_hash(kind, "k", ctx, default_templates_dir()) == doc.inputs_hash
+        assert inputs_hash(kind, "k", ctx, default_templates_dir()) == doc.inputs_hash, name
+
+
+# -- template and context errors ----------------------------------------------------------
+
+
+def copied_templates(tmp_path: Path) -> Path:
+    templates = tmp_path / "templates"
+    shutil.copytree(default_templates_dir(), templates)
+    return templates
+
+
+def test_undefined_field_is_an_error_naming_the_template(tmp_path: Path) -> None:
+    templates = copied_templates(tmp_path)
+    edit_word_template(templates / "audit_feedback.docx", "{{ school.name }}", "{{ school.nmae }}")
+    with pytest.raises(TemplateError) as err:
+        render("audit_feedback", audit_context(), templates)
+    assert "audit_feedback.docx" in str(err.value) and "nmae" in str(err.value)
+    assert err.value.template == "audit_feedback.docx"
+
+
+def test_undefined_field_in_the_letterhead(tmp_path: Path) -> None:
+    templates = copied_templates(tmp_path)
+    edit_word_template(templates / "award_letter.docx", "{{ team }}", "{{ signature }}")
+    with pytest.raises(TemplateError, match=r"award_letter\.docx: 'signature' is undefined"):
+        render("award_letter", award_context(), templates)
+
+
+def test_syntax_error_names_file(tmp_path: Path) -> None:
+    templates = copied_templates(tmp_path)
+    edit_word_template(templates / "award_letter.docx", "{{ leads|names }}", "{% if %}")
+    with pytest.raises(TemplateError, match=r"award_letter\.docx"):
+        render("award_letter", award_context(), templates)
+
+
+def test_missing_template_and_unknown_kind(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match=r"award_letter\.docx: template not found"):
+        render("award_letter", award_context(), tmp_path)
+    with pytest.raises(TemplateError, match="unknown document kind `letter`"):
+        render("letter", award_context())
+
+
+def test_context_that_does_not_match_its_model() -> None:
+    ctx = award_context()
+    ctx["school"] = {**SCHOOL, "urn": "12"}
+    del ctx["award"]
+    with pytest.raises(TemplateError) as err:
+        render("award_letter", ctx)
+    assert "school.urn" in str(err.value) and "award" in str(err.value)
+    with pytest.raises(TemplateError, match="surprise: Extra inputs"):
+        render("award_letter", {**award_context(), "surprise": 1})
+
+
+# -- form text stays text -----------------------------------------------------------------
+
+
+def test_form_text_is_literal(tmp_path: Path) -> None:
+    long_note = ("Our pupils wrote letters of welcome. " * 400)[:12_000].strip()
+    notes = {"learn": " ".join(HOSTILE), "embed": long_note, "share": EMOJI_RTL}
+    doc = render("audit_feedback", audit_context(**notes))
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(doc.docx)).paragraphs]
+    assert " ".join(HOSTILE) in paragraphs
+    assert long_note in paragraphs and EMOJI_RTL in paragraphs
+    xml = docx.Document(io.BytesIO(doc.docx)).element.xml
+    assert "<script>" not in xml and "&lt;script&gt;" in xml
+
+
+def test_hostile_text_in_every_field() -> None:
+    hostile = '<script>alert(1)</script> {{ contact_email }} =HYPERLINK("https://evil.example","x")'
+    context = application_context("Draft application", overall=hostile, next_steps=hostile)
+    context["school"] = {**SCHOOL, "name": f"Ash Grove {hostile}", "contact_name": hostile}
+    context["criteria"][0]["comment"] = hostile
+    doc = render("application_feedback", context)
+    assert all_text(doc.docx).count(hostile) >= 5
+    assert docx.Document(io.BytesIO(doc.docx)).core_properties.title == doc.title
+
+
+def test_multi_line_text_keeps_its_paragraphs_and_control_characters_are_dropped() -> None:
+    doc = render("audit_feedback", audit_context(share="Line one\x0bstill one\x00 end\x07"))
+    assert "Line onestill one end" in all_text(doc.docx)
+    text = docx_outline(render("audit_feedback", audit_context()).docx)
+    assert "All staff had an INSET on welcoming new arrivals in September." in text
+    assert "\n[Normal] Next: a refresher for lunchtime staff.\n" in text  # its own paragraph
+
+
+def test_shipped_templates_hold_the_expected_merge_fields() -> None:
+    """The committed .docx files: each kind's fields, and nothing from configuration."""
+    from docxtpl import DocxTemplate
+
+    from sos_sync.domain.documents import jinja_environment
+
+    expected = {
+        "award_letter": {"school", "award", "salutation", "leads", "team", "letterhead", "logo"},
+        "award_certificate": {"school", "award", "leads", "team", "logo", "signature_line"},
+        "audit_feedback": {"criteria", "notes_parts", "strengths", "priorities", "completed_on"},
+        "application_feedback": {"criteria", "review", "draft", "heading", "panel_on"},
+    }
+    for kind, fields in expected.items():
+        found = DocxTemplate(str(default_templates_dir() / f"{kind}.docx"))
+        names = found.get_undeclared_template_variables(jinja_environment(found))
+        assert fields <= names, (kind, fields - names)
+        assert "criteria_version" not in names

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import docx
 import icalendar
-from helpers import by_key, column_of, edit_tracker, read_tab, row_of
+from helpers import by_key, column_of, edit_tracker, edit_word_template, read_tab, row_of
 
 from sos_sync.config.load import load_config
 from sos_sync.run.sync import RunResult
@@ -133,13 +133,15 @@ def test_a_ready_review_makes_feedback_once_and_a_change_regenerates_only_it(
         schools["131005"]["Next action"]
         == "Respond to feedback and submit the final application and portfolio"
     )
-    others = {p.name: p.read_bytes() for p in (workspace / "docs").iterdir() if p != path}
+    others = {p.name: p.read_bytes() for p in (workspace / "docs").iterdir() if p.stem != path.stem}
     assert sync(workspace).writes == 0
     _mark_review_ready(workspace, "131005:draft", overall="Even better after the second read.")
     result = sync(workspace)
     assert result.as_json()["docs"] == {"created": 0, "updated": 1, "deferred": 0}
     assert "Even better" in "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-    assert {p.name: p.read_bytes() for p in (workspace / "docs").iterdir() if p != path} == others
+    assert {
+        p.name: p.read_bytes() for p in (workspace / "docs").iterdir() if p.stem != path.stem
+    } == others
 
 
 def test_a_hand_edited_document_is_left_alone_and_reported(workspace: Path, sync: Sync) -> None:
@@ -171,11 +173,7 @@ def test_a_template_error_stops_that_document_and_the_night_carries_on(
 
     custom = workspace / "templates"
     shutil.copytree(default_templates_dir(), custom)
-    (custom / "award_letter.html.j2").write_text(
-        (custom / "award_letter.html.j2")
-        .read_text()
-        .replace("{{ school.urn }}", "{{ school.nmae }}", 1)
-    )
+    edit_word_template(custom / "award_letter.docx", "{{ school.urn }}", "{{ school.nmae }}")
     cfg = workspace / "sos-sync.toml"
     cfg.write_text(cfg.read_text() + '\n[documents]\ntemplates = "templates"\n')
     from sos_sync.ops.demo import _seed_lead_entries
@@ -184,10 +182,11 @@ def test_a_template_error_stops_that_document_and_the_night_carries_on(
     result = sync(workspace)
     assert result.ok and result.as_json()["docs"]["created"] > 0
     problems = [
-        p for p in read_tab(workspace, "Needs review") if "award_letter.html.j2" in str(p["Reason"])
+        p for p in read_tab(workspace, "Needs review") if "award_letter.docx" in str(p["Reason"])
     ]
-    assert problems and all("line" in str(p["Reason"]) for p in problems)
+    assert problems and all("nmae" in str(p["Reason"]) for p in problems)
     assert not list((workspace / "docs").glob("*award_letter*"))
+    assert list((workspace / "docs").glob("*award_certificate*.pdf"))  # its neighbour is made
     assert list((workspace / "docs").glob("*audit_feedback*"))
 
 

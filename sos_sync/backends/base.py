@@ -85,8 +85,13 @@ class DocumentStore(Protocol):
         """The documents sos-sync generated, by key (missing keys: not there)."""
         ...
 
-    def write_document(self, key: str, title: str, html: str, inputs_hash: str) -> DocState:
-        """Create or replace the document for `key` (found again by key, never duplicated)."""
+    def write_document(self, key: str, title: str, docx: bytes, inputs_hash: str) -> DocState:
+        """Create or replace the document for `key` from its rendered .docx, with its PDF
+        copy (found again by key, never duplicated)."""
+        ...
+
+    def read_pdf(self, key: str) -> bytes:
+        """The PDF copy of the document for `key` (for sending it to the school)."""
         ...
 
 

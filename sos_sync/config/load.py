@@ -84,6 +84,13 @@ class DocumentsConfig(_Strict):
     templates: str = ""
 
 
+class LetterheadConfig(_Strict):
+    """The team's letterhead on every document: postal address (lines) and a logo image."""
+
+    address: str = ""
+    logo: str = ""  # path to a PNG or JPEG, relative to the workspace
+
+
 class ReportConfig(_Strict):
     mail: MailSettings | None = None
 
@@ -124,6 +131,7 @@ class RawConfig(_Strict):
     forms: dict[str, FormConfig] = Field(default_factory=dict)
     criteria: CriteriaConfig = CriteriaConfig()
     documents: DocumentsConfig = DocumentsConfig()
+    letterhead: LetterheadConfig = LetterheadConfig()
     rules: RulesConfig = RulesConfig()
     report: ReportConfig = ReportConfig()
     backups: BackupsConfig = BackupsConfig()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sos_sync.backends.base import Check
 from sos_sync.config.load import Config, load_config
+from sos_sync.domain.documents import DOC_KINDS, template_path
 from sos_sync.domain.forms import FORM_KINDS
 from sos_sync.errors import ConfigError
 from sos_sync.run.morning_report import needs_attention
@@ -60,17 +61,10 @@ def run_doctor(workspace: Path, now: dt.datetime | None = None) -> list[Check]:
 
 def _templates(config: Config) -> list[Check]:
     d = config.templates_dir
-    missing = [
-        k
-        for k in ("audit_feedback", "application_feedback", "award_letter")
-        if not (d / f"{k}.html.j2").exists()
-    ]
+    missing = [k for k in DOC_KINDS if not template_path(k, d).exists()]
     if missing:
-        return [
-            Check(
-                "templates", "fail", f"{d}: missing " + ", ".join(f"{m}.html.j2" for m in missing)
-            )
-        ]
+        names = ", ".join(template_path(m, d).name for m in missing)
+        return [Check("templates", "fail", f"{d}: missing {names}")]
     return [Check("templates", "ok", str(d))]
 
 

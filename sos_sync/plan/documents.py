@@ -34,7 +34,7 @@ class DocumentJob:
     kind: str
     urn: str
     title: str
-    html: str
+    docx: bytes  # the rendered .docx: written as is locally, converted to a Google Doc on Google
     inputs_hash: str
     new: bool
 
@@ -54,6 +54,7 @@ KIND_LABELS = {
     "audit_feedback": "Audit feedback",
     "application_feedback": "Application feedback",
     "award_letter": "Award letter",
+    "award_certificate": "Award certificate",
 }
 
 
@@ -133,7 +134,7 @@ def plan_documents(
             status[w.key] = "Template error"
             continue
         jobs.append(
-            DocumentJob(w.key, w.kind, w.urn, doc.title, doc.html, doc.inputs_hash, rec is None)
+            DocumentJob(w.key, w.kind, w.urn, doc.title, doc.docx, doc.inputs_hash, rec is None)
         )
         record[w.key] = {
             "hash": doc.inputs_hash,

@@ -562,6 +562,12 @@ class _Planner:
             "leads": list(self.c.raw.leads),
             "team": self.c.raw.team,
             "team_email": self.c.raw.team_email or None,
+            "letterhead": {
+                "address": self.c.raw.letterhead.address,
+                "logo": str(self.c.path(self.c.raw.letterhead.logo))
+                if self.c.raw.letterhead.logo
+                else "",
+            },
             "generated_on": self.today.isoformat(),
         }
 
@@ -628,14 +634,11 @@ class _Planner:
                         "renewal_due": add_years(award_day, self.c.rules.renewal_years).isoformat(),
                     },
                 }
-                out.append(
+                out.extend(
                     WantedDocument(
-                        f"{urn}:award_letter:{award_day.isoformat()}",
-                        "award_letter",
-                        urn,
-                        rec.name,
-                        ctx,
+                        f"{urn}:{kind}:{award_day.isoformat()}", kind, urn, rec.name, ctx
                     )
+                    for kind in ("award_letter", "award_certificate")
                 )
         out.extend(self._ready_reviews(records))
         return out

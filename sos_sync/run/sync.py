@@ -185,7 +185,7 @@ def run_sync(
                 done = {k: v for k, v in state.extra.get("documents", {}).items()}
                 for i, job in enumerate(dp.jobs, start=1):
                     ds = documents_store.write_document(
-                        job.key, job.title, job.html, job.inputs_hash
+                        job.key, job.title, job.docx, job.inputs_hash
                     )
                     writes += 1
                     links[f"⟦doc:{job.key}⟧"] = ds.link

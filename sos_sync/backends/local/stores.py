@@ -1,4 +1,4 @@
-"""The local backend's calendar (`calendar.ics`) and documents (`docs/*.docx`)."""
+"""The local backend's calendar (`calendar.ics`) and documents (`docs/*.docx` + `.pdf`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sos_sync.backends.base import DocState
-from sos_sync.backends.local.docx import html_to_docx
+from sos_sync.backends.local.docx import write_docx_and_pdf
 from sos_sync.backends.local.ics import read_ics, write_ics
 from sos_sync.domain.calendar import CalendarEvent
 
@@ -72,8 +72,17 @@ class DocxDocuments:
 
     def delete_document(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+        self._path(key).with_suffix(".pdf").unlink(missing_ok=True)
 
-    def write_document(self, key: str, title: str, html: str, inputs_hash: str) -> DocState:
+    def write_document(self, key: str, title: str, docx: bytes, inputs_hash: str) -> DocState:
         p = self._path(key)
-        html_to_docx(html, p, title, inputs_hash=inputs_hash)
+        write_docx_and_pdf(docx, p)
         return DocState(key, self._link(p), file_fingerprint(p))
+
+    def read_pdf(self, key: str) -> bytes:
+        """The PDF copy beside the .docx (made again from the .docx if it went missing)."""
+        p = self._path(key)
+        pdf = p.with_suffix(".pdf")
+        if not pdf.exists() and p.exists():
+            write_docx_and_pdf(p.read_bytes(), p)
+        return pdf.read_bytes()

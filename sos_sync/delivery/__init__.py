@@ -1,0 +1,1 @@
+"""Getting documents to schools: PDF copies, the outbox, sending by e-mail (SPEC §8)."""
