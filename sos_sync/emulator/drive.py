@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from sos_sync.emulator import docs, grid
+from sos_sync.emulator.doc_files import DOCX_MIME, import_docx
 from sos_sync.emulator.doc_import import import_paragraphs
 from sos_sync.emulator.drive_query import compile_query
 from sos_sync.emulator.errors import ApiError
@@ -165,14 +166,16 @@ def _merge_props(target: dict[str, Any], changes: dict[str, Any] | None) -> None
 
 def _store_media(state: State, entry: dict[str, Any], media: bytes, media_type: str | None) -> None:
     if entry["mimeType"] == docs.DOC_MIME:
-        if media_type not in ("text/html", "text/plain", None):
+        if media_type not in ("text/html", "text/plain", None, DOCX_MIME):
             raise ApiError(
                 400,
                 f"Import of {media_type} into a Google Doc is not emulated.",
                 reason="badContent",
             )
         doc = state.documents.get(entry["id"])
-        paragraphs = import_paragraphs(media, media_type)
+        paragraphs = (
+            import_docx(media) if media_type == DOCX_MIME else import_paragraphs(media, media_type)
+        )
         if doc is None:
             docs.new_document(state, entry["id"], entry["name"], paragraphs)
         else:

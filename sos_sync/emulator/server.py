@@ -27,11 +27,13 @@ from sos_sync.emulator import (
     discovery,
     docs,
     drive,
+    drive_export,
     drive_sharing,
     fields,
     forms,
     sheets,
 )
+from sos_sync.emulator.doc_files import RawReply
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.faults import Faults
 from sos_sync.emulator.quota import Quotas
@@ -48,6 +50,7 @@ HANDLERS: dict[str, Handler] = {
     **drive.HANDLERS,
     **drive_sharing.HANDLERS,
     **docs.HANDLERS,
+    **drive_export.HANDLERS,
 }
 
 
@@ -167,10 +170,12 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def _send(self, status: int, payload: Any) -> None:
-        data = b"" if payload is None else json.dumps(payload).encode("utf-8")
+        raw = isinstance(payload, RawReply)  # an export's bytes, not JSON
+        data = b"" if payload is None else payload.data if raw else json.dumps(payload).encode()
         self.send_response(status)
         if payload is not None:
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            ctype = payload.content_type if raw else "application/json; charset=UTF-8"
+            self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if data:

@@ -160,3 +160,53 @@ def _template_problem(w: WantedDocument, exc: TemplateError) -> Problem:
         source_key=w.key,
         form="Documents",
     )
+
+
+_SEND_PROBLEMS = {
+    "refused": "The mail server refused the school's address ({detail}). Correct the Contact "
+    "email in the Schools tab; the document is sent the next night.",
+    "unknown": "The sync stopped while sending this document ({detail}), so it may or may not "
+    "have reached the school. It will not be sent again on its own: check with the school, and "
+    "write `again` in Send to send it once more.",
+    "no_address": "It is marked Send but the school has no Contact email. Add one in the "
+    "Schools tab.",
+    "no_mail": "It is marked Send but no mail server is set up: add [report.mail] to "
+    "sos-sync.toml.",
+    "no_document": "It is marked Send but its PDF could not be read ({detail}).",
+    "server_failed": "It is marked Send but the mail server failed ({detail}); nothing was "
+    "sent, and the next night tries again.",
+}
+
+
+def sent_cells(sent: Mapping[str, Any] | None) -> dict[str, str]:
+    """`Sent on` / `Sent to` of a Documents row from its ``state.extra["sent"]`` record."""
+    if not sent or sent.get("status") != "sent":
+        return {}
+    return {"Sent on": str(sent.get("on", "")), "Sent to": str(sent.get("to", ""))}
+
+
+def send_problems(
+    sent: Mapping[str, Mapping[str, Any]], schools: Mapping[str, str]
+) -> list[Problem]:
+    """A `Needs review` row for every send that did not go as planned (one per key and case)."""
+    out = []
+    for key, rec in sorted(sent.items()):
+        status = str(rec.get("status", ""))
+        if status not in _SEND_PROBLEMS:
+            continue
+        urn = key.split(":")[0]
+        label = KIND_LABELS.get(key.split(":")[1] if ":" in key else "", "document").lower()
+        school = schools.get(urn, urn)
+        out.append(
+            Problem(
+                f"send_{status}",
+                f"The {label} for {school} was not sent: "
+                + _SEND_PROBLEMS[status].format(detail=rec.get("detail", "")),
+                value=str(rec.get("to", "")),
+                school=school,
+                urn=urn,
+                source_key=f"{key} send {status} {rec.get('to', '')}",
+                form="Documents",
+            )
+        )
+    return out

@@ -41,7 +41,14 @@ from sos_sync.domain.responses import (
 )
 from sos_sync.domain.steps import STAGE_LABELS, Milestones, Position, add_years, long_date, position
 from sos_sync.plan.calendar import CalendarPlan, meeting, parse_moment, plan_calendar
-from sos_sync.plan.documents import KIND_LABELS, DocumentsPlan, WantedDocument, plan_documents
+from sos_sync.plan.documents import (
+    KIND_LABELS,
+    DocumentsPlan,
+    WantedDocument,
+    plan_documents,
+    send_problems,
+    sent_cells,
+)
 from sos_sync.run.morning_report import NightSummary
 from sos_sync.run.morning_report import headline as night_headline
 from sos_sync.run.state import State
@@ -740,6 +747,8 @@ class _Planner:
         return dp
 
     def document_rows(self, dp: DocumentsPlan, records: dict[str, SchoolRecord]) -> None:
+        sent = self.s.state.extra.get("sent", {})
+        self.problems.extend(send_problems(sent, {u: r.name for u, r in records.items()}))
         desired: dict[str, dict[str, str]] = {}
         for key, rec in dp.record.items():
             urn = rec.get("urn", key.split(":")[0])
@@ -752,6 +761,7 @@ class _Planner:
                 "Link": rec.get("link", ""),
                 "Generated on": rec.get("generated_on", ""),
                 "Status": dp.status.get(key, "Generated"),
+                **sent_cells(sent.get(key)),
             }
         for key, status in dp.status.items():
             if key not in desired:

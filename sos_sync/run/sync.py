@@ -17,6 +17,7 @@ from typing import Any
 
 from sos_sync.backends.base import Backend
 from sos_sync.config.load import Config, load_config
+from sos_sync.delivery.send import deliver_marked
 from sos_sync.plan.planner import Plan, Snapshot, make_plan
 from sos_sync.run.lock import workspace_lock
 from sos_sync.run.state import State, append_run, load_state, save_state
@@ -150,6 +151,7 @@ def run_sync(
             if documents_store
             else {}
         )
+        state = deliver_marked(config, state, tabs, documents_store, today, dry_run=dry_run)
         run_id = new_run_id(today)
         snapshot = Snapshot(
             responses,

@@ -173,6 +173,9 @@ DOCUMENTS = TabSpec(
         _m("Link"),
         _m("Generated on", "date"),
         _m("Status"),
+        _lead("Send"),
+        _m("Sent on", "date"),
+        _m("Sent to", "form"),
     ),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -88,11 +89,11 @@ def test_documents_are_found_again_by_key_and_replaced_in_place(
     key = "audit_feedback:131003:" + "x" * 200  # too long for one Drive property: hashed
     assert key_value(key).startswith("h:") and len(key_value(key)) < 120
     assert docs.read_documents([key]) == {}
-    first = docs.write_document(key, "Audit feedback", "<h1>Audit</h1><p>Well done</p>", "abc")
+    first = docs.write_document(key, "Audit feedback", _docx("Well done"), "abc")
     assert first.link and first.fingerprint
     again = GoogleDocumentStore(config, GoogleClients(config, pacer=Pacer(600, 100)))
     assert again.read_documents([key, "other"]) == {key: first}
-    second = again.write_document(key, "Audit feedback", "<h1>Audit</h1><p>Better</p>", "def")
+    second = again.write_document(key, "Audit feedback", _docx("Better"), "def")
     assert second.link == first.link
     assert second.fingerprint != first.fingerprint  # the version moved with our write
     drive = clients.service("drive").files()
@@ -102,6 +103,10 @@ def test_documents_are_found_again_by_key_and_replaced_in_place(
     ).execute()["files"]
     assert len(listed) == 1
     assert listed[0]["mimeType"] == "application/vnd.google-apps.document"
+    pdf = again.read_pdf(key)  # Drive's PDF export of the Google Doc
+    from pypdf import PdfReader
+
+    assert "Better" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
 def test_lost_replies_never_duplicate_an_event_or_a_document(
@@ -119,7 +124,7 @@ def test_lost_replies_never_duplicate_an_event_or_a_document(
     docs = GoogleDocumentStore(config, clients)
     admin.lose_reply(1, mode="500", method="drive.files.create")
     state = docs.write_document(
-        "award_letter:131007", "Award letter", "<p>Congratulations</p>", "h1"
+        "award_letter:131007", "Award letter", _docx("Congratulations"), "h1"
     )
     drive = clients.service("drive").files()
     listed = drive.list(
@@ -127,3 +132,15 @@ def test_lost_replies_never_duplicate_an_event_or_a_document(
         fields="files(id,webViewLink)",
     ).execute()["files"]
     assert len(listed) == 1 and listed[0]["webViewLink"] == state.link
+
+
+def _docx(text: str) -> bytes:
+    """A small Word file, as the templates render them."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Audit", 1)
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

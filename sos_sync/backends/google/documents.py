@@ -1,12 +1,13 @@
 """Generated documents as Google Docs in a Drive folder (SPEC §8), one per key, never duplicated.
 
-A document is the rendered HTML uploaded to Drive and converted to a Google Doc in
+A document is the rendered .docx uploaded to Drive and converted to a Google Doc in
 `google.documents_folder_id` (`supportsAllDrives`: a service account can only create
 files in a shared drive). It carries the app properties `sos_app=sos-sync` and
 `sos_key=<key>` (a key too long for Drive's 124 bytes per property is hashed), so one
 query finds every document and a rerun finds each again. Replacing one is a media update
 of the same file. The fingerprint is the file's `version` as Drive returns it right after
-our write: a later version means a person edited the document.
+our write: a later version means a person edited the document. Its PDF copy is Drive's
+export (`files.export`, application/pdf), made when the document is sent.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sos_sync.backends.google.retry import GoogleTransient
 from sos_sync.config.load import Config
 
 DOC_MIME = "application/vnd.google-apps.document"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KEY_PROPERTY = "sos_key"
 APP_PROPERTY = "sos_app"
 APP_VALUE = "sos-sync"
@@ -117,7 +119,23 @@ class GoogleDocumentStore:
                 out[wanted[value]] = self._state(wanted[value], item)
         return out
 
-    def write_document(self, key: str, title: str, html: str, inputs_hash: str) -> DocState:
+    def read_pdf(self, key: str) -> bytes:
+        """The document as PDF (Drive's export of the Google Doc)."""
+        found = self._find(key)
+        if found is None:
+            raise FileNotFoundError(f"the document {key} is not in the documents folder")
+        files = self._files()
+        what = f"the documents folder {self.folder_id} (PDF of document {key})"
+        data = self.clients.call(
+            functools.partial(
+                _execute, files.export, fileId=found["id"], mimeType="application/pdf"
+            ),
+            what,
+            self._share,
+        )
+        return bytes(data)
+
+    def write_document(self, key: str, title: str, docx: bytes, inputs_hash: str) -> DocState:
         """Create or replace the document for `key`; its state as Drive holds it after the write."""
         files = self._files()
         props = {APP_PROPERTY: APP_VALUE, KEY_PROPERTY: key_value(key)}
@@ -125,7 +143,7 @@ class GoogleDocumentStore:
             props["sos_inputs"] = inputs_hash
 
         def media() -> MediaIoBaseUpload:
-            return MediaIoBaseUpload(io.BytesIO(html.encode("utf-8")), "text/html", resumable=False)
+            return MediaIoBaseUpload(io.BytesIO(docx), DOCX_MIME, resumable=False)
 
         what = f"the documents folder {self.folder_id} (document {key})"
         for _attempt in range(self.clients.policy.tries):
