@@ -35,14 +35,14 @@ def admin(emulator: RunningEmulator) -> EmulatorAdmin:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """A new local workspace with the demo's inbox."""
-    ws = init_workspace(tmp_path / "ws")
+    ws = init_workspace(tmp_path / "ws", example="coventry")
     write_demo_inbox(ws / "inbox", load_config(ws))
     return ws
 
 
 @pytest.fixture
 def empty_workspace(tmp_path: Path) -> Path:
-    return init_workspace(tmp_path / "ws")
+    return init_workspace(tmp_path / "ws", example="coventry")
 
 
 @pytest.fixture

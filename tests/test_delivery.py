@@ -142,3 +142,38 @@ def test_a_refused_address_is_a_needs_review_row(workspace: Path, sync: Sync) ->
     problems = [p for p in read_tab(workspace, "Needs review") if key in str(p["Response or row"])]
     assert len(problems) == 1 and "refused" in str(problems[0]["Reason"])
     assert not by_key(read_tab(workspace, "Documents"), "Doc key")[key]["Sent on"]
+
+
+def test_a_template_edit_regenerates_the_affected_letters_and_only_those(
+    workspace: Path, sync: Sync
+) -> None:
+    import shutil
+
+    from helpers import edit_word_template
+
+    from sos_sync.domain.documents import default_templates_dir
+    from sos_sync.ops.demo import _seed_lead_entries
+
+    custom = workspace / "templates"
+    shutil.copytree(default_templates_dir(), custom)
+    cfg = workspace / "sos-sync.toml"
+    cfg.write_text(cfg.read_text() + '\n[documents]\ntemplates = "templates"\n')
+    _seed_lead_entries(workspace / "tracker.xlsx")
+    sync(workspace)
+    folder = workspace / "docs"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    letters = {n for n in before if "award_letter" in n}
+    assert letters and len(before) > 2 * len(letters)
+    edit_word_template(
+        custom / "award_letter.docx", "Celebrate with us. ", "Join us at the celebration. "
+    )
+    result = sync(workspace, dt.date(2025, 3, 3))
+    assert result.as_json()["docs"]["updated"] == len(letters) // 2  # .docx + .pdf per letter
+    after = {p.name: p.read_bytes() for p in folder.iterdir()}
+    changed = {n for n in after if after[n] != before.get(n)}
+    assert changed == letters
+    import docx
+
+    first = sorted(n for n in letters if n.endswith(".docx"))[0]
+    text = "\n".join(p.text for p in docx.Document(str(folder / first)).paragraphs)
+    assert "Join us at the celebration." in text

@@ -216,7 +216,7 @@ class SyncMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="sos-prop-"))
-        self.ws = init_workspace(self.tmp / "ws")
+        self.ws = init_workspace(self.tmp / "ws", example="coventry")
         self.config: Config = load_config(self.ws)
         self.tabs = all_tabs(self.config.forms, [c.code for c in self.config.criteria])
         self.codes = [c.code for c in self.config.criteria]

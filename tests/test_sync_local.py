@@ -205,8 +205,8 @@ def test_killed_run_then_rerun_equals_a_clean_run(tmp_path: Path, crash: type, s
     from sos_sync.ops.sample import write_demo_inbox
     from sos_sync.ops.workspace import init_workspace
 
-    clean = init_workspace(tmp_path / "clean")
-    crashed = init_workspace(tmp_path / "crashed")
+    clean = init_workspace(tmp_path / "clean", example="coventry")
+    crashed = init_workspace(tmp_path / "crashed", example="coventry")
     for ws in (clean, crashed):
         write_demo_inbox(ws / "inbox", load_config(ws))
     sync(clean)

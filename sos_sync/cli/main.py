@@ -78,16 +78,28 @@ def cli() -> None:
 @click.option(
     "--backend", type=click.Choice(["local", "google"]), default="local", show_default=True
 )
-def init(folder: Path, backend: str) -> None:
+@click.option("--team-name", default="", help="Your team, as letters are signed.")
+@click.option("--leads", default="", help='The leads who sign, e.g. "Maya Okafor, Dan Price".')
+@click.option("--contact-email", default="", help="Where schools write to (on every letter).")
+@click.option("--address", default="", help=r"The letterhead's postal address (\n between lines).")
+@click.option("--logo", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--example", type=click.Choice(["coventry"]), help="Start from Coventry's example.")
+def init(folder: Path, backend: str, example: str | None, **brand: Any) -> None:
     """Create a new workspace in FOLDER with a commented config."""
+    from sos_sync.ops.branding import Branding
     from sos_sync.ops.workspace import init_workspace
 
-    ws = init_workspace(folder, backend)
+    branding = Branding(
+        team=brand["team_name"].strip(),
+        leads=tuple(n.strip() for n in brand["leads"].split(",") if n.strip()),
+        contact_email=brand["contact_email"].strip(),
+        address=brand["address"].replace("\\n", "\n"),
+        logo=brand["logo"],
+    )
+    ws = init_workspace(folder, backend, branding=branding, example=example)
     out.print(f"Created the workspace [bold]{ws}[/bold].")
     out.print(f"  configuration: {ws / 'sos-sync.toml'}")
-    out.print(
-        f"  programme:     {ws / 'programme.toml'} (2024-25; see `sos-sync programme import`)"
-    )
+    out.print(f"  programme:     {ws / 'programme.toml'} (see `sos-sync programme import`)")
     if backend == "local":
         out.print(
             f"  put the forms' CSV exports in {ws / 'inbox'}, then run `sos-sync sync -w {folder}`"

@@ -122,8 +122,8 @@ class CriteriaConfig(_Strict):
 
 class RawConfig(_Strict):
     backend: Literal["local", "google"] = "local"
-    leads: tuple[str, ...] = ("Coventry EMAS local leads",)
-    team: str = "Coventry Ethnic Minority Achievement Service (EMAS)"
+    leads: tuple[str, ...] = ("Schools of Sanctuary local leads",)
+    team: str = "Schools of Sanctuary local leads"  # `init` writes the team's own name
     team_email: str = ""
     programme: str = "programme.toml"
     local: LocalConfig = LocalConfig()

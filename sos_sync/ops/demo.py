@@ -45,7 +45,7 @@ def prepare_demo(out: Path, inbox: Path | None = None) -> Path:
     if fresh:
         if out.exists() and any(out.iterdir()):
             raise UsageError(f"{out} is not empty and is not a workspace; choose another --out.")
-        init_workspace(out)
+        init_workspace(out, example="coventry")
     config = load_config(out)
     target = config.path(config.raw.local.inbox)
     if inbox is not None:

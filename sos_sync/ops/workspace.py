@@ -12,10 +12,19 @@ from pathlib import Path
 from sos_sync.config.load import CONFIG_NAME, DATA, DEFAULT_CRITERIA, load_config
 from sos_sync.domain.forms import FORM_KINDS, build_forms
 from sos_sync.errors import UsageError
+from sos_sync.ops.branding import (
+    COVENTRY,
+    EMPTY_PROGRAMME,
+    PLACEHOLDER_TEAM,
+    Branding,
+    branding_lines,
+    letterhead_lines,
+)
 
 
-def config_text(backend: str = "local") -> str:
+def config_text(backend: str = "local", branding: Branding | None = None) -> str:
     """The commented configuration a new workspace starts with."""
+    b = branding or Branding()
     forms = build_forms(tuple((c, t) for c, _, t in DEFAULT_CRITERIA))
     lines = [
         "# sos-sync workspace configuration.",
@@ -26,8 +35,7 @@ def config_text(backend: str = "local") -> str:
         '# needed) or "google" (the shared Google Sheet; see [google] below).',
         f'backend = "{backend}"',
         "",
-        "# Names used to sign feedback documents.",
-        'leads = ["Michelle", "Amanda"]',
+        *branding_lines(b),
         "",
         "# The year's programme of events (see `sos-sync programme import` and `programme list`).",
         'programme = "programme.toml"',
@@ -39,6 +47,7 @@ def config_text(backend: str = "local") -> str:
         'calendar = "calendar.ics"',
         'documents = "docs"',
         "",
+        *letterhead_lines(b),
         "[google]",
         "# The master Google Sheet's id (the long part of its address).",
         'spreadsheet_id = ""',
@@ -78,6 +87,8 @@ def config_text(backend: str = "local") -> str:
             if f.name.startswith("rating_"):
                 continue
             title = f.title.replace('"', '\\"')
+            if branding is not COVENTRY:  # the default wording names Coventry's team
+                title = title.replace("Coventry EMAS", b.team or PLACEHOLDER_TEAM)
             lines.append(f'# {f.name} = "{title}"')
         if kind == "audit":
             lines.append("# rating_L1 … rating_S8 = the criterion's code and title, e.g.")
@@ -86,20 +97,37 @@ def config_text(backend: str = "local") -> str:
 
 
 def init_workspace(
-    folder: Path, backend: str = "local", force: bool = False, spreadsheet_id: str | None = None
+    folder: Path,
+    backend: str = "local",
+    force: bool = False,
+    spreadsheet_id: str | None = None,
+    branding: Branding | None = None,
+    example: str | None = None,
 ) -> Path:
-    """Create a new workspace ready for `inbox/*.csv`; refuse to overwrite one."""
+    """Create a new workspace ready for `inbox/*.csv`; refuse to overwrite one.
+
+    A new authority's workspace holds its own team's names (`branding`) and an empty
+    programme; `example="coventry"` writes Coventry's team and 2024-25 programme instead
+    (the demo's)."""
+    if example not in (None, "coventry"):
+        raise UsageError(f"--example {example}: the only example is `coventry`.")
+    branding = COVENTRY if example == "coventry" else branding
     folder = folder.resolve()
     if (folder / CONFIG_NAME).exists() and not force:
         raise UsageError(
             f"{folder} already holds a workspace ({CONFIG_NAME}); nothing was changed."
         )
     folder.mkdir(parents=True, exist_ok=True)
-    text = config_text(backend)
+    text = config_text(backend, branding or Branding())
     if spreadsheet_id:
         text = text.replace('spreadsheet_id = ""', f'spreadsheet_id = "{spreadsheet_id}"', 1)
     (folder / CONFIG_NAME).write_text(text, encoding="utf-8")
-    shutil.copyfile(DATA / "programme-2024-25.toml", folder / "programme.toml")
+    if example == "coventry":
+        shutil.copyfile(DATA / "programme-2024-25.toml", folder / "programme.toml")
+    else:
+        (folder / "programme.toml").write_text(EMPTY_PROGRAMME, encoding="utf-8")
+    if branding is not None and branding.logo is not None:
+        shutil.copyfile(branding.logo, folder / f"logo{branding.logo.suffix.lower()}")
     (folder / "inbox").mkdir(exist_ok=True)
     (folder / "inbox" / "README.txt").write_text(
         "Put each form's Google Forms export here (Responses > Download responses (.csv)),\n"
