@@ -387,6 +387,9 @@ def _attach_optional() -> None:
         cli.add_command(auth)
     except ImportError:  # pragma: no cover
         pass
+    from sos_sync.cli.forms import forms
+
+    cli.add_command(forms)
 
 
 _attach_optional()
