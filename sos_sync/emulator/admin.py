@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
-from sos_sync.emulator import calendar, drive, forms, grid, sheets
-
-if TYPE_CHECKING:
-    from sos_sync.emulator.server import EmulatorServer
+from sos_sync.emulator import calendar, forms, grid, sheets
+from sos_sync.emulator import drive_models as drive
+from sos_sync.emulator.core import Core
 
 Reply = tuple[int, Any]
 
@@ -43,7 +42,7 @@ class AdminError(Exception):
 
 
 def handle(
-    server: EmulatorServer, method: str, raw_path: str, query: dict[str, list[str]], body: bytes
+    server: Core, method: str, raw_path: str, query: dict[str, list[str]], body: bytes
 ) -> Reply:
     """Answer one admin request."""
     try:
@@ -66,7 +65,7 @@ def handle(
 
 
 def _dispatch(
-    server: EmulatorServer,
+    server: Core,
     method: str,
     path: list[str],
     query: dict[str, list[str]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sos_sync.emulator import a1, cells, grid
+from sos_sync.emulator.drive_models import SHEET, register_file
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
 from sos_sync.emulator.sheets_batch import batch_update, lookup_matches, public_metadata
@@ -423,8 +424,6 @@ def spreadsheets_get(req: Request) -> tuple[int, Any]:
 
 def spreadsheets_create(req: Request) -> tuple[int, Any]:
     """POST /v4/spreadsheets"""
-    from sos_sync.emulator.drive import register_file
-
     body = req.json()
     spreadsheet_id = req.state.new_id(length=44)
     title = (body.get("properties") or {}).get("title") or "Untitled spreadsheet"
@@ -433,7 +432,7 @@ def spreadsheets_create(req: Request) -> tuple[int, Any]:
         for i, s in enumerate(body.get("sheets") or [])
     ]
     book = grid.new_spreadsheet(req.state, spreadsheet_id, title, titles)
-    register_file(req.state, spreadsheet_id, title, "application/vnd.google-apps.spreadsheet")
+    register_file(req.state, spreadsheet_id, title, SHEET)
     return 200, public_spreadsheet(book)
 
 
