@@ -26,9 +26,10 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from sos_sync.emulator import calendar, forms, grid, sheets
+from sos_sync.emulator import calendar_models, forms, grid
 from sos_sync.emulator import drive_models as drive
 from sos_sync.emulator.core import Core
+from sos_sync.emulator.sheets_view import public_spreadsheet
 
 Reply = tuple[int, Any]
 
@@ -115,7 +116,7 @@ def _dispatch(
             raise AdminError(400, "a calendar needs an id")
         if body["id"] in state.calendars:
             raise AdminError(409, f"calendar {body['id']} exists")
-        new = calendar.new_calendar(
+        new = calendar_models.new_calendar(
             state,
             body["id"],
             body.get("summary", body["id"]),
@@ -160,7 +161,7 @@ def _spreadsheet(state: Any, body: dict[str, Any]) -> dict[str, Any]:
     title = body.get("title") or "Untitled spreadsheet"
     book = grid.new_spreadsheet(state, spreadsheet_id, title, list(body.get("sheets") or []))
     drive.register_file(state, spreadsheet_id, title, drive.SHEET, body.get("parents"))
-    return sheets.public_spreadsheet(book)
+    return public_spreadsheet(book)
 
 
 def _folder(state: Any, body: dict[str, Any]) -> dict[str, Any]:

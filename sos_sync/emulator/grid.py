@@ -8,7 +8,9 @@ dimension range and moves when rows are inserted or deleted.
 
 from __future__ import annotations
 
+import copy
 import random
+from collections.abc import Callable
 from typing import Any
 
 from sos_sync.emulator import a1
@@ -285,3 +287,32 @@ def _delete_metadata_span(
                 span["startIndex"] = start
         keep.append(meta)
     book["developerMetadata"] = keep
+
+
+class Invalid(Exception):
+    """A sub-request is not valid (message without the `Invalid requests[i]` prefix)."""
+
+
+#: One batchUpdate request kind: (state, spreadsheet copy, request body) -> reply.
+Kind = Callable[[State, dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
+def set_path(target: dict[str, Any], source: dict[str, Any], path: list[str]) -> None:
+    """Copy `source`'s value at `path` into `target` (None or absent clears it)."""
+    head = path[0]
+    if len(path) == 1:
+        if head in source and source[head] is not None:
+            target[head] = copy.deepcopy(source[head])
+        else:
+            target.pop(head, None)
+        return
+    target.setdefault(head, {})
+    set_path(target[head], source.get(head) or {}, path[1:])
+
+
+def sheet_of(book: dict[str, Any], span: dict[str, Any]) -> dict[str, Any]:
+    """The sheet a GridRange names (sheetId 0 when absent)."""
+    sheet = sheet_by_id(book, span.get("sheetId", 0))
+    if sheet is None:
+        raise Invalid(f"No grid with id: {span.get('sheetId', 0)}")
+    return sheet

@@ -14,7 +14,17 @@ from email import message_from_bytes
 from email.message import Message
 from typing import Any, cast
 
-from sos_sync.emulator import calendar, discovery, docs, drive, drive_sharing, fields, forms, sheets
+from sos_sync.emulator import (
+    calendar,
+    discovery,
+    docs,
+    drive,
+    drive_sharing,
+    fields,
+    forms,
+    sheets,
+    sheets_values,
+)
 from sos_sync.emulator.core import Core
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
@@ -23,6 +33,7 @@ Handler = Callable[[Request], tuple[int, Any]]
 
 HANDLERS: dict[str, Handler] = {
     **sheets.HANDLERS,
+    **sheets_values.HANDLERS,
     **forms.HANDLERS,
     **calendar.HANDLERS,
     **drive.HANDLERS,
