@@ -22,6 +22,7 @@ from sos_sync.emulator.drive_models import (
     SHEET,
     check_storage,
     drive_of,
+    ensure_root,
     file_not_found,
     public_file,
     register_file,
@@ -31,9 +32,14 @@ from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
 from sos_sync.emulator.state import State, now_rfc3339
 
+MAX_PROPERTY_BYTES = 124
+
 
 def find_file(req: Request, file_id: str | None = None) -> dict[str, Any]:
     file_id = file_id or req.param("fileId")
+    if file_id == "root":
+        file_id = ROOT_ID
+        ensure_root(req.state)
     entry = req.state.files.get(file_id)
     if entry is None:
         raise file_not_found(file_id)
@@ -67,8 +73,15 @@ def _merge_props(target: dict[str, Any], changes: dict[str, Any] | None) -> None
     for key, value in (changes or {}).items():
         if value is None:
             target.pop(key, None)
-        else:
-            target[key] = str(value)
+            continue
+        if len(str(key).encode()) + len(str(value).encode()) > MAX_PROPERTY_BYTES:
+            raise ApiError(
+                400,
+                f"The limit of {MAX_PROPERTY_BYTES} bytes for a property key and value has "
+                f"been exceeded: {key}",
+                reason="invalidProperty",
+            )
+        target[key] = str(value)
 
 
 def _store_media(state: State, entry: dict[str, Any], media: bytes, media_type: str | None) -> None:
@@ -115,13 +128,14 @@ def files_create(req: Request) -> tuple[int, Any]:
     if file_id in req.state.files:
         raise ApiError(409, "A file already exists with the provided ID.", reason="fileIdInUse")
     name = body.get("name") or "Untitled"
-    entry = register_file(req.state, file_id, name, mime, parents, body.get("appProperties"))
+    entry = register_file(req.state, file_id, name, mime, parents)
+    _merge_props(entry["appProperties"], body.get("appProperties"))
     _merge_props(entry["properties"], body.get("properties"))
     for key in ("description", "starred"):
         if body.get(key) is not None:
             entry[key] = body[key]
     if mime == SHEET:
-        grid.new_spreadsheet(req.state, file_id, name, [])
+        grid.new_spreadsheet(req.state, file_id, name, [], *grid.API_LOCALE)
     elif mime == DOC_MIME and req.media is None:
         new_document(req.state, file_id, name)
     if req.media is not None:
@@ -287,6 +301,8 @@ def files_list(req: Request) -> tuple[int, Any]:
     predicate = compile_query(req.arg("q") or "")
     found = []
     for entry in req.state.files.values():
+        if entry["id"] == ROOT_ID:
+            continue  # My Drive itself is never listed
         in_drive = entry.get("driveId")
         if drive_id and in_drive != drive_id:
             continue

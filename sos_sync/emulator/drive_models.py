@@ -100,7 +100,8 @@ def check_storage(state: State, parents: list[str] | None) -> None:
 
 def public_file(entry: dict[str, Any], full: bool) -> dict[str, Any]:
     """The file resource: all fields when `fields` is given, else Drive's default four."""
-    visible = {k: v for k, v in entry.items() if k not in ("content", "text", "permissions")}
+    hidden = ("content", "text", "permissions", "private")
+    visible = {k: v for k, v in entry.items() if k not in hidden}
     if not visible.get("appProperties"):
         visible.pop("appProperties", None)
     if not visible.get("properties"):
@@ -121,3 +122,19 @@ def touch_file(state: State, file_id: str) -> None:
     if entry is not None:
         entry["modifiedTime"] = now_rfc3339()
         entry["version"] = str(int(entry.get("version", "1")) + 1)
+
+
+def ensure_root(state: State) -> dict[str, Any]:
+    """My Drive's root folder (the `root` alias), made on first use."""
+    if ROOT_ID not in state.files:
+        entry = register_file(state, ROOT_ID, "My Drive", FOLDER, parents=[])
+        entry["parents"] = []
+    return state.files[ROOT_ID]  # type: ignore[no-any-return]
+
+
+def invisible_change(state: State, file_id: str) -> dict[str, Any]:
+    """A change Google makes without a person seeing it (a comment resolved, a permission, a
+    viewer's cursor): the version moves, the content does not."""
+    entry = state.files[file_id]
+    entry["version"] = str(int(entry.get("version", "1")) + 1)
+    return entry  # type: ignore[no-any-return]

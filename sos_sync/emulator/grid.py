@@ -20,19 +20,28 @@ from sos_sync.emulator.state import State
 
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
+MAX_CELLS = 10_000_000
+MAX_CELL_CHARS = 50_000
+#: What Google gives a spreadsheet created through the API (a lead's own may be en_GB).
+API_LOCALE = ("en_US", "Etc/GMT")
 
 
 def new_spreadsheet(
-    state: State, spreadsheet_id: str, title: str, sheet_titles: list[str]
+    state: State,
+    spreadsheet_id: str,
+    title: str,
+    sheet_titles: list[str],
+    locale: str = "en_GB",
+    time_zone: str = "Europe/London",
 ) -> dict[str, Any]:
     """Create and register an empty spreadsheet (and its Drive file entry is the caller's job)."""
     book: dict[str, Any] = {
         "spreadsheetId": spreadsheet_id,
         "properties": {
             "title": title,
-            "locale": "en_GB",
+            "locale": locale,
             "autoRecalc": "ON_CHANGE",
-            "timeZone": "Europe/London",
+            "timeZone": time_zone,
         },
         "sheets": [],
         "developerMetadata": [],
@@ -78,7 +87,10 @@ def new_sheet(book: dict[str, Any], props: dict[str, Any], first: bool = False) 
 
 
 def spreadsheet(state: State, spreadsheet_id: str) -> dict[str, Any]:
-    """The spreadsheet, or the Sheets 404."""
+    """The spreadsheet, or the Sheets 404 (403 when it exists but is not shared with us)."""
+    entry = state.files.get(spreadsheet_id)
+    if entry is not None and entry.get("private"):
+        raise ApiError(403, "The caller does not have permission")
     book = state.spreadsheets.get(spreadsheet_id)
     if book is None:
         raise not_found("sheets")
@@ -316,3 +328,23 @@ def sheet_of(book: dict[str, Any], span: dict[str, Any]) -> dict[str, Any]:
     if sheet is None:
         raise Invalid(f"No grid with id: {span.get('sheetId', 0)}")
     return sheet
+
+
+def locale(book: dict[str, Any]) -> str:
+    """The spreadsheet's locale (`en_GB`, `en_US` ...)."""
+    return str(book["properties"].get("locale") or "en_US")
+
+
+def check_cell_limit(book: dict[str, Any]) -> None:
+    """Google's 10 million cells per spreadsheet."""
+    total = sum(
+        int(s["properties"].get("gridProperties", {}).get("rowCount", 0))
+        * int(s["properties"].get("gridProperties", {}).get("columnCount", 0))
+        for s in book["sheets"]
+    )
+    if total > MAX_CELLS:
+        raise ApiError(
+            400,
+            "This action would increase the number of cells in the workbook above the limit "
+            f"of {MAX_CELLS} cells.",
+        )

@@ -30,6 +30,7 @@ from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
 
 Handler = Callable[[Request], tuple[int, Any]]
+MAX_PAYLOAD = 10_485_760
 
 HANDLERS: dict[str, Handler] = {
     **sheets.HANDLERS,
@@ -101,6 +102,8 @@ def call(
             (settings.get("quotas") or {}).get(api),
             float(settings.get("quotaWindowSeconds") or 60),
         )
+        if len(body) > MAX_PAYLOAD:
+            raise ApiError(400, f"Request payload size exceeds the limit: {MAX_PAYLOAD} bytes.")
         discovery.validate_query(match, query)
         media: bytes | None = None
         media_type: str | None = None

@@ -28,12 +28,15 @@ def spreadsheets_create(req: Request) -> tuple[int, Any]:
     """POST /v4/spreadsheets"""
     body = req.json()
     spreadsheet_id = req.state.new_id(length=44)
-    title = (body.get("properties") or {}).get("title") or "Untitled spreadsheet"
+    props = body.get("properties") or {}
+    title = props.get("title") or "Untitled spreadsheet"
     titles = [
         ((s.get("properties") or {}).get("title") or f"Sheet{i + 1}")
         for i, s in enumerate(body.get("sheets") or [])
     ]
-    book = grid.new_spreadsheet(req.state, spreadsheet_id, title, titles)
+    locale = props.get("locale") or grid.API_LOCALE[0]
+    zone = props.get("timeZone") or grid.API_LOCALE[1]
+    book = grid.new_spreadsheet(req.state, spreadsheet_id, title, titles, locale, zone)
     register_file(req.state, spreadsheet_id, title, SHEET)
     return 200, public_spreadsheet(book)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sos_sync.emulator import sheets_metadata, sheets_ranges, sheets_tabs
+from sos_sync.emulator import grid, sheets_metadata, sheets_ranges, sheets_tabs
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.grid import Invalid, Kind
 from sos_sync.emulator.state import State
@@ -43,11 +43,44 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def _camel(value: Any) -> Any:
+    """snake_case field names as Google's JSON parser accepts them (`add_sheet` -> `addSheet`)."""
+    if isinstance(value, list):
+        return [_camel(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        head, *rest = str(key).split("_")
+        out[head + "".join(w[:1].upper() + w[1:] for w in rest)] = _camel(item)
+    return out
+
+
+def requests_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The request list, read as leniently as Google does: one object, nested lists, snake_case."""
+    found: list[dict[str, Any]] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, list):
+            for inner in item:
+                walk(inner)
+        elif isinstance(item, dict):
+            found.append(_camel(item))
+        else:
+            raise ApiError(
+                400,
+                f"Invalid value at 'requests' (type.googleapis.com/google.apps.sheets.v4.Request), \"{item}\"",
+            )
+
+    walk(body.get("requests") or [])
+    return found
+
+
 def batch_update(state: State, book: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     """Apply every request to a copy; swap it in only when all succeed."""
     work = copy.deepcopy(book)
     replies = []
-    for i, request in enumerate(body.get("requests") or []):
+    for i, request in enumerate(requests_of(body)):
         present = [k for k, v in request.items() if v is not None]
         if len(present) != 1:
             raise ApiError(400, f"Invalid requests[{i}]: exactly one kind of request must be set.")
@@ -57,8 +90,11 @@ def batch_update(state: State, book: dict[str, Any], body: dict[str, Any]) -> di
             raise ApiError(400, f"Invalid requests[{i}].{kind}: not supported by the emulator.")
         try:
             replies.append(handler(state, work, request[kind]))
+            grid.check_cell_limit(work)
         except Invalid as exc:
             raise ApiError(400, f"Invalid requests[{i}].{kind}: {exc}") from exc
+        except ApiError as exc:
+            raise ApiError(400, f"Invalid requests[{i}].{kind}: {exc.message}") from exc
     state.spreadsheets[book["spreadsheetId"]] = work
     entry = state.files.get(book["spreadsheetId"])
     if entry is not None:  # Drive shows a renamed spreadsheet's new title

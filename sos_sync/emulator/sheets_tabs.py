@@ -37,6 +37,8 @@ def _delete_sheet(state: State, book: dict[str, Any], body: dict[str, Any]) -> d
     if len(book["sheets"]) == 1:
         raise Invalid("You can't remove all the sheets in a document.")
     book["sheets"].remove(sheet)
+    if all(s["properties"].get("hidden") for s in book["sheets"]):
+        raise Invalid("You can't remove all the visible sheets in a document.")
     for index, other in enumerate(grid.ordered_sheets(book)):
         other["properties"]["index"] = index
     sheet_id = sheet["properties"]["sheetId"]
@@ -74,6 +76,8 @@ def _update_sheet_properties(
                     f'A sheet with the name "{props.get("title")}" already exists. Please enter another name.'
                 )
         set_path(target, props, parts)
+    if all(s["properties"].get("hidden") for s in book["sheets"]):
+        raise Invalid("You can't hide all the sheets in a document.")
     grid_props = target.setdefault("gridProperties", {})
     grid_props.setdefault("rowCount", grid.DEFAULT_ROWS)
     grid_props.setdefault("columnCount", grid.DEFAULT_COLUMNS)

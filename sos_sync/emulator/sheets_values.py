@@ -15,14 +15,16 @@ Matrix = list[list[Any]]
 # reading
 
 
-def _read(resolved: grid.Resolved, major: str, render: str, date_render: str) -> dict[str, Any]:
+def _read(
+    resolved: grid.Resolved, major: str, render: str, date_render: str, locale: str
+) -> dict[str, Any]:
     sheet = resolved.sheet
     stored = sheet["rows"]
     bottom = min(resolved.row1, grid.last_data_row(sheet))
     matrix: Matrix = []
     for row in range(resolved.row0, bottom):
         line = stored[row][resolved.col0 : resolved.col1]  # cells past the stored ones are empty
-        matrix.append([cells.render(cell, render, date_render) for cell in line])
+        matrix.append([cells.render(cell, render, date_render, locale) for cell in line])
     if major == "COLUMNS":
         width = max((len(r) for r in matrix), default=0)
         matrix = [[r[c] if c < len(r) else "" for r in matrix] for c in range(width)]
@@ -59,7 +61,7 @@ def values_get(req: Request) -> tuple[int, Any]:
     book = grid.spreadsheet(req.state, req.param("spreadsheetId"))
     resolved = grid.resolve(book, req.param("range"))
     resolved.check_inside()
-    return 200, _read(resolved, *_render_options(req))
+    return 200, _read(resolved, *_render_options(req), grid.locale(book))
 
 
 def values_batch_get(req: Request) -> tuple[int, Any]:
@@ -71,7 +73,7 @@ def values_batch_get(req: Request) -> tuple[int, Any]:
         resolved.check_inside()
     reply: dict[str, Any] = {"spreadsheetId": book["spreadsheetId"]}
     if ranges:
-        reply["valueRanges"] = [_read(r, *options) for r in ranges]
+        reply["valueRanges"] = [_read(r, *options, grid.locale(book)) for r in ranges]
     return 200, reply
 
 
@@ -151,24 +153,32 @@ def _write(
         box = grid.resolve(book, reply["updatedRange"])
         render = req.arg("responseValueRenderOption") or "FORMATTED_VALUE"
         date_render = req.arg("responseDateTimeRenderOption") or "SERIAL_NUMBER"
-        reply["updatedData"] = _read(box, major or "ROWS", render, date_render)
+        reply["updatedData"] = _read(box, major or "ROWS", render, date_render, grid.locale(book))
     return reply
 
 
 def _store(
     book: dict[str, Any], sheet: dict[str, Any], row0: int, col0: int, rows: Matrix, option: str
 ) -> None:
-    parse = cells.raw if option == "RAW" else cells.user_entered
+    locale = grid.locale(book)
     height = len(rows)
     width = max((len(r) for r in rows), default=0)
     grid.ensure_grid(sheet, row0 + height, col0 + width)
+    grid.check_cell_limit(book)
     for r, line in enumerate(rows):
         for c, value in enumerate(line):
             if value is None:
                 continue  # null means "leave this cell as it is"
             if isinstance(value, (dict, list)):
                 raise ApiError(400, f"Invalid values[{r}][{c}]: {value!r}")
-            grid.set_cell(sheet, row0 + r, col0 + c, parse(value))
+            if isinstance(value, str) and len(value) > grid.MAX_CELL_CHARS:
+                raise ApiError(
+                    400,
+                    f"Your input contains more than the maximum of {grid.MAX_CELL_CHARS} "
+                    "characters in a single cell.",
+                )
+            cell = cells.raw(value) if option == "RAW" else cells.user_entered(value, locale)
+            grid.set_cell(sheet, row0 + r, col0 + c, cell)
 
 
 def values_update(req: Request) -> tuple[int, Any]:
@@ -302,6 +312,7 @@ def values_append(req: Request) -> tuple[int, Any]:
                 "ROWS",
                 req.arg("responseValueRenderOption") or "FORMATTED_VALUE",
                 req.arg("responseDateTimeRenderOption") or "SERIAL_NUMBER",
+                grid.locale(book),
             )
     else:
         updates["updatedRange"] = a1.format_box(

@@ -8,7 +8,7 @@ from sos_sync.emulator import cells, grid
 from sos_sync.emulator.sheets_metadata import public_metadata
 
 
-def _grid_data(sheet: dict[str, Any]) -> list[dict[str, Any]]:
+def _grid_data(sheet: dict[str, Any], locale: str) -> list[dict[str, Any]]:
     row_data = []
     for line in sheet["rows"]:
         values: list[dict[str, Any]] = []
@@ -16,7 +16,7 @@ def _grid_data(sheet: dict[str, Any]) -> list[dict[str, Any]]:
             if cell is None:
                 values.append({})
                 continue
-            entry: dict[str, Any] = {"formattedValue": cells.formatted(cell)}
+            entry: dict[str, Any] = {"formattedValue": cells.formatted(cell, locale)}
             value = cell["v"]
             kind = (
                 "boolValue"
@@ -53,7 +53,7 @@ def public_spreadsheet(
         if sheet_meta:
             entry["developerMetadata"] = sheet_meta
         if include_grid:
-            entry["data"] = _grid_data(sheet)
+            entry["data"] = _grid_data(sheet, grid.locale(book))
         sheets_out.append(entry)
     reply: dict[str, Any] = {
         "spreadsheetId": book["spreadsheetId"],
