@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 from sos_sync.domain.forms import FormKind
 from sos_sync.domain.responses import RawResponse
@@ -88,3 +88,19 @@ class DocumentStore(Protocol):
     def write_document(self, key: str, title: str, html: str, inputs_hash: str) -> DocState:
         """Create or replace the document for `key` (found again by key, never duplicated)."""
         ...
+
+
+# ---------------------------------------------------------------- checks (doctor)
+
+Status = Literal["ok", "warn", "fail"]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "fail"

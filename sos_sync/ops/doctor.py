@@ -9,28 +9,14 @@ documents folder, see `sos_sync.google.doctor`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
+from sos_sync.backends.base import Check
 from sos_sync.config.load import Config, load_config
 from sos_sync.domain.forms import FORM_KINDS
 from sos_sync.errors import ConfigError
 from sos_sync.run.morning_report import needs_attention
 from sos_sync.run.state import read_runs
-
-Status = Literal["ok", "warn", "fail"]
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    status: Status
-    detail: str
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "fail"
 
 
 def run_doctor(workspace: Path, now: dt.datetime | None = None) -> list[Check]:

@@ -12,91 +12,13 @@ older than `[retention] responses_days` are treated the same way.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sos_sync.config.load import load_config
-from sos_sync.domain.responses import RawResponse, normalise_email, normalise_urn
+from sos_sync.domain.responses import normalise_email, normalise_urn
 from sos_sync.errors import UsageError
-from sos_sync.files import atomic_write_text
-
-ERASED = "(erased)"
-PERSONAL_TEXT = ("contact_name", "contact_role", "attendee_name")
-PERSONAL_EMAIL = ("contact_email", "attendee_email")
-SUPPRESSION_FILE = "suppressed.json"
-
-
-def _hash(kind: str, value: str) -> str:
-    return hashlib.sha256(f"sos-sync:{kind}:{value}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """Who must not come back: hashed e-mail addresses and URNs."""
-
-    emails: frozenset[str] = frozenset()
-    urns: frozenset[str] = frozenset()
-
-    def email(self, address: str) -> bool:
-        a = (address or "").strip().lower()
-        return bool(a) and _hash("email", a) in self.emails
-
-    def urn(self, urn: str) -> bool:
-        u = normalise_urn(urn or "")
-        return bool(u) and _hash("urn", u or "") in self.urns
-
-    def __bool__(self) -> bool:
-        return bool(self.emails or self.urns)
-
-
-def load_suppression(workspace: Path) -> Suppression:
-    path = workspace / "state" / SUPPRESSION_FILE
-    if not path.exists():
-        return Suppression()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return Suppression(frozenset(data.get("emails", [])), frozenset(data.get("urns", [])))
-
-
-def add_suppression(workspace: Path, email: str | None = None, urn: str | None = None) -> None:
-    s = load_suppression(workspace)
-    emails, urns = set(s.emails), set(s.urns)
-    if email:
-        emails.add(_hash("email", email.strip().lower()))
-    if urn:
-        urns.add(_hash("urn", urn))
-    atomic_write_text(
-        workspace / "state" / SUPPRESSION_FILE,
-        json.dumps({"emails": sorted(emails), "urns": sorted(urns)}, indent=1),
-        mode=0o600,
-    )
-
-
-def matches(raw: RawResponse, s: Suppression) -> bool:
-    """True when a response carries a suppressed person's address or a suppressed school's URN."""
-    if not s:
-        return False
-    if s.email(raw.email) or s.urn(str(raw.answers.get("urn", ""))):
-        return True
-    return any(s.email(str(raw.answers.get(f, ""))) for f in PERSONAL_EMAIL)
-
-
-def redact(raw: RawResponse) -> RawResponse:
-    """The response with every personal detail erased; the school's answers stay."""
-    answers: dict[str, Any] = dict(raw.answers)
-    for f in PERSONAL_TEXT:
-        if answers.get(f):
-            answers[f] = ERASED
-    for f in PERSONAL_EMAIL:
-        if f in answers:
-            answers[f] = ""
-    return replace(raw, email="", answers=answers)
-
-
-def too_old(raw: RawResponse, submitted: dt.datetime | None, today: dt.date, days: int) -> bool:
-    return bool(days) and submitted is not None and (today - submitted.date()).days > days
+from sos_sync.run.suppression import add_suppression
 
 
 @dataclass

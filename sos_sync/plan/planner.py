@@ -20,6 +20,15 @@ from sos_sync.config.load import Config
 from sos_sync.domain.calendar import CalendarEvent, programme_events
 from sos_sync.domain.forms import FORM_KINDS, FormKind
 from sos_sync.domain.identity import SchoolIndex
+from sos_sync.domain.privacy import (
+    ERASED,
+    PERSONAL_EMAIL,
+    PERSONAL_TEXT,
+    Suppression,
+    matches,
+    redact,
+    too_old,
+)
 from sos_sync.domain.responses import (
     LONDON,
     Problem,
@@ -31,15 +40,6 @@ from sos_sync.domain.responses import (
     parse_timestamp,
 )
 from sos_sync.domain.steps import STAGE_LABELS, Milestones, Position, add_years, long_date, position
-from sos_sync.ops.erase import (
-    ERASED,
-    PERSONAL_EMAIL,
-    PERSONAL_TEXT,
-    Suppression,
-    matches,
-    redact,
-    too_old,
-)
 from sos_sync.plan.calendar import CalendarPlan, meeting, parse_moment, plan_calendar
 from sos_sync.plan.documents import KIND_LABELS, DocumentsPlan, WantedDocument, plan_documents
 from sos_sync.run.morning_report import NightSummary

@@ -17,10 +17,10 @@ from typing import Any
 
 from sos_sync.backends.base import Backend
 from sos_sync.config.load import Config, load_config
-from sos_sync.ops.erase import load_suppression
 from sos_sync.plan.planner import Plan, Snapshot, make_plan
 from sos_sync.run.lock import workspace_lock
 from sos_sync.run.state import State, append_run, load_state, save_state
+from sos_sync.run.suppression import load_suppression
 from sos_sync.tracker.schema import CellWrite, RowWrite, TabPlan, all_tabs
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sos_sync.backends.base import Check, Status
 from sos_sync.backends.google.auth import is_service_account, principal
 from sos_sync.backends.google.clients import GoogleClients
 from sos_sync.backends.google.responses import question_map
 from sos_sync.config.load import Config
 from sos_sync.domain.forms import FORM_KINDS
 from sos_sync.errors import ConfigError, SosSyncError
-from sos_sync.ops.doctor import Check, Status
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
 

@@ -29,16 +29,16 @@ from sos_sync.backends.google.response_tab import read_response_tabs
 from sos_sync.backends.local.inbox import fold_title, missing_questions_reason
 from sos_sync.config.load import Config
 from sos_sync.domain.forms import FORM_KINDS, FormKind, FormSpec
-from sos_sync.domain.responses import Answer, RawResponse
-from sos_sync.files import atomic_write_text
-from sos_sync.ops.erase import (
+from sos_sync.domain.privacy import (
     ERASED,
     PERSONAL_EMAIL,
     PERSONAL_TEXT,
-    load_suppression,
     matches,
     too_old,
 )
+from sos_sync.domain.responses import Answer, RawResponse
+from sos_sync.files import atomic_write_text
+from sos_sync.run.suppression import load_suppression
 
 CACHE_FILE = Path("state") / "google-responses.json"
 UTC = dt.UTC
