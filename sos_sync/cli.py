@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import ConfigError, SosSyncError
+from .ops.report.command import report as report_command
 from .steps import STAGE_LABELS
 
 out = Console(soft_wrap=True)  # paths and messages are pasted: never break them
@@ -390,6 +391,7 @@ def _attach_optional() -> None:
 
 
 _attach_optional()
+cli.add_command(report_command)
 
 
 def main() -> None:
