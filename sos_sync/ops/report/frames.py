@@ -179,7 +179,8 @@ def signup_frame(read: TrackerRead, known: set[str], labels: tuple[str, ...]) ->
         found, _unknown = split_checkbox(chosen, labels)
         for label in found:
             records.append((urn, label, attended.lower() == "no"))
-    return pd.DataFrame.from_records(records, columns=["URN", "Label", "Not attended"])
+    frame = pd.DataFrame.from_records(records, columns=["URN", "Label", "Not attended"])
+    return frame.astype({"URN": str, "Label": str, "Not attended": bool})
 
 
 def build_frames(read: TrackerRead) -> Frames:

@@ -124,14 +124,11 @@ def _refs(frames: Frames, urns: object) -> tuple[tuple[str, str], ...]:
 
 def last_activity_on(frames: Frames, day: dt.date) -> pd.Series:
     """URN -> the school's last activity on `day`: `Last activity` when it is no later,
-    else the latest evidence up to that day."""
+    else the latest evidence up to that day. A school with no `Last activity` has none."""
+    recorded = frames.schools["Last activity"].dropna()
     ev = frames.evidence[frames.evidence["Day"] <= _ts(day)]
-    latest = ev.groupby("URN")["Day"].max()
-    recorded = frames.schools["Last activity"]
-    usable = recorded[recorded.notna() & (recorded <= _ts(day))]
-    latest = latest.reindex(latest.index.union(usable.index))
-    latest.loc[usable.index] = usable
-    return latest
+    latest = ev.groupby("URN")["Day"].max().reindex(recorded.index)
+    return recorded.where(recorded <= _ts(day), latest).dropna()
 
 
 def stalled_on(frames: Frames, day: dt.date, rules: Rules) -> pd.DataFrame:

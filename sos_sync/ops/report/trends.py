@@ -92,7 +92,8 @@ def step_durations(frames: Frames, period: Period) -> pd.DataFrame:
         for (step, since), (_, left) in zip(entries, entries[1:], strict=False):
             if left >= since and lo <= left <= hi:
                 rows.append((urn, rec["School"], step, int((left - since).days)))
-    return pd.DataFrame(rows, columns=["URN", "School", "Step", "Days"])
+    frame = pd.DataFrame(rows, columns=["URN", "School", "Step", "Days"])
+    return frame.astype({"URN": str, "School": str, "Step": "int64", "Days": "int64"})
 
 
 def days_per_step(durations: pd.DataFrame) -> pd.DataFrame:
