@@ -25,10 +25,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sos_sync.documents import default_templates_dir, render_document
-from sos_sync.local.docx import html_to_docx
+from sos_sync.backends.local.docx import html_to_docx
+from sos_sync.domain.documents import default_templates_dir, render_document
 
-CRITERIA = Path(__file__).resolve().parent.parent / "sos_sync" / "data" / "criteria-default.toml"
+CRITERIA = Path(__file__).resolve().parent.parent / "config" / "criteria-default.toml"
 RATINGS = ["Established", "Developing", "Not started", "Embedded"] * 2
 JUDGEMENTS = ["Met", "Partly met", "Not yet met", "Met"] * 2
 

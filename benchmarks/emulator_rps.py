@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sos_sync.backends.google.transport import build_service, emulator_credentials, sheets_client
 from sos_sync.emulator.client import EmulatorAdmin
-from sos_sync.google.transport import build_service, emulator_credentials, sheets_client
 
 CAL = "bench@example.org"
 

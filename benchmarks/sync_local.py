@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent.parent
 
 
 def child(workspace: str, today: str) -> None:
-    from sos_sync.sync import run_sync
+    from sos_sync.run.sync import run_sync
 
     t0 = time.perf_counter()
     result = run_sync(Path(workspace), dt.date.fromisoformat(today))
@@ -52,9 +52,9 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    from sos_sync.config import load_config
-    from sos_sync.sample import generate_inbox
-    from sos_sync.workspace import init_workspace
+    from sos_sync.config.load import load_config
+    from sos_sync.ops.sample import generate_inbox
+    from sos_sync.ops.workspace import init_workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         ws = init_workspace(Path(tmp) / "ws")

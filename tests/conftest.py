@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from helpers import TODAY
 
-from sos_sync.config import load_config
+from sos_sync.config.load import load_config
 from sos_sync.emulator import RunningEmulator, start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
-from sos_sync.sample import write_demo_inbox
-from sos_sync.sync import RunResult, run_sync
-from sos_sync.workspace import init_workspace
+from sos_sync.ops.sample import write_demo_inbox
+from sos_sync.ops.workspace import init_workspace
+from sos_sync.run.sync import RunResult, run_sync
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 
-from sos_sync.config import Config, load_config
-from sos_sync.sample import DEMO_TODAY
+from sos_sync.config.load import Config, load_config
+from sos_sync.ops.sample import DEMO_TODAY
 
 TODAY = DEMO_TODAY
 

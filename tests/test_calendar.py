@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sos_sync.calendar import (
+from sos_sync.backends.local.ics import read_ics, read_ics_entries, render_ics, uid_for, write_ics
+from sos_sync.domain.calendar import (
     CalendarEvent,
     edited_in_calendar,
     event_id,
@@ -22,8 +23,7 @@ from sos_sync.calendar import (
     programme_events,
     send_updates,
 )
-from sos_sync.local.ics import read_ics, read_ics_entries, render_ics, uid_for, write_ics
-from sos_sync.programme import Programme, ProgrammeEvent
+from sos_sync.domain.programme import Programme, ProgrammeEvent
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2024, 9, 1, 22, 0, tzinfo=dt.UTC)
@@ -365,9 +365,9 @@ def test_any_events_round_trip_through_ics_and_google(wanted: list[CalendarEvent
 
 
 def test_bodies_round_trip_through_the_calendar_emulator() -> None:
+    from sos_sync.backends.google.transport import build_service, emulator_credentials
     from sos_sync.emulator import running
     from sos_sync.emulator.client import EmulatorAdmin
-    from sos_sync.google.transport import build_service, emulator_credentials
 
     with running() as emu:
         calendar_id = EmulatorAdmin(emu.base_url).create_calendar("sanctuary")["id"]

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from helpers import TODAY, by_key, config_of, read_tab
 
-from sos_sync.forms import FormKind
-from sos_sync.sample import LONDON, forms_timestamp, write_export
-from sos_sync.sync import run_sync
+from sos_sync.domain.forms import FormKind
+from sos_sync.ops.sample import LONDON, forms_timestamp, write_export
+from sos_sync.run.sync import run_sync
 
 URN = "141001"
 NAME = "Alder Brook Primary School"

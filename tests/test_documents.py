@@ -24,7 +24,8 @@ from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from markupsafe import escape
 
-from sos_sync.documents import (
+from sos_sync.backends.local.docx import docx_fingerprint, html_to_docx, read_inputs_hash
+from sos_sync.domain.documents import (
     DOC_KINDS,
     AuditFeedbackContext,
     TemplateError,
@@ -32,10 +33,9 @@ from sos_sync.documents import (
     long_date,
     render_document,
 )
-from sos_sync.local.docx import docx_fingerprint, html_to_docx, read_inputs_hash
 
 GOLDEN = Path(__file__).parent / "golden"
-CRITERIA_FILE = Path(__file__).parent.parent / "sos_sync" / "data" / "criteria-default.toml"
+CRITERIA_FILE = Path(__file__).parent.parent / "config" / "criteria-default.toml"
 SCHOOL = {"urn": "123456", "name": "Ash Grove Primary School", "contact_name": "Jo Patel"}
 COMMON: dict[str, Any] = {
     "school": SCHOOL,
@@ -517,7 +517,7 @@ def test_edited_template_is_not_served_stale(tmp_path: Path) -> None:
 
 def test_cheap_inputs_hash_agrees_with_rendering() -> None:
     """The nightly plan decides with `inputs_hash`; what it records comes from rendering."""
-    from sos_sync.documents import inputs_hash
+    from sos_sync.domain.documents import inputs_hash
 
     for kind, ctx in (
         ("audit_feedback", audit_context()),

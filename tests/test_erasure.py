@@ -8,8 +8,8 @@ from pathlib import Path
 
 from helpers import TODAY, by_key, read_tab
 
-from sos_sync.erasure import erase
-from sos_sync.sync import RunResult
+from sos_sync.ops.erase import erase
+from sos_sync.run.sync import RunResult
 
 Sync = Callable[..., RunResult]
 

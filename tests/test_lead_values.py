@@ -14,9 +14,9 @@ from pathlib import Path
 import openpyxl
 from helpers import TODAY, by_key, column_of, config_of, edit_tracker, read_tab, row_of
 
-from sos_sync.forms import FormKind
-from sos_sync.sample import LONDON, forms_timestamp, write_export
-from sos_sync.sync import run_sync
+from sos_sync.domain.forms import FormKind
+from sos_sync.ops.sample import LONDON, forms_timestamp, write_export
+from sos_sync.run.sync import run_sync
 
 URN = "141001"
 NAME = "Alder Brook Primary School"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sos_sync.logs import (
+from sos_sync.run.logs import (
     current_log_file,
     log_file_name,
     redact_emails,

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from smtp_sink import SmtpSink
 
 from sos_sync.errors import ConfigError
-from sos_sync.morning_report import (
+from sos_sync.run.morning_report import (
     MailSettings,
     NightSummary,
     ReportNotSent,

@@ -10,8 +10,8 @@ import docx
 import icalendar
 from helpers import by_key, column_of, edit_tracker, read_tab, row_of
 
-from sos_sync.config import load_config
-from sos_sync.sync import RunResult
+from sos_sync.config.load import load_config
+from sos_sync.run.sync import RunResult
 
 Sync = Callable[..., RunResult]
 
@@ -167,7 +167,7 @@ def test_a_template_error_stops_that_document_and_the_night_carries_on(
 ) -> None:
     import shutil
 
-    from sos_sync.documents import default_templates_dir
+    from sos_sync.domain.documents import default_templates_dir
 
     custom = workspace / "templates"
     shutil.copytree(default_templates_dir(), custom)
@@ -178,7 +178,7 @@ def test_a_template_error_stops_that_document_and_the_night_carries_on(
     )
     cfg = workspace / "sos-sync.toml"
     cfg.write_text(cfg.read_text() + '\n[documents]\ntemplates = "templates"\n')
-    from sos_sync.demo import _seed_lead_entries
+    from sos_sync.ops.demo import _seed_lead_entries
 
     _seed_lead_entries(workspace / "tracker.xlsx")
     result = sync(workspace)
@@ -192,7 +192,7 @@ def test_a_template_error_stops_that_document_and_the_night_carries_on(
 
 
 def test_panel_visit_and_renewal_events_follow_the_leads_dates(workspace: Path, sync: Sync) -> None:
-    from sos_sync.demo import _seed_lead_entries
+    from sos_sync.ops.demo import _seed_lead_entries
 
     _seed_lead_entries(workspace / "tracker.xlsx")
     sync(workspace)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sos_sync.programme import Programme, ProgrammeEvent, load_programme
-from sos_sync.programme_import import (
+from sos_sync.domain.programme import Programme, ProgrammeEvent, load_programme
+from sos_sync.programme_import.offer import (
     ImportReport,
     academic_year_of,
     import_offer,
@@ -18,8 +18,8 @@ from sos_sync.programme_import import (
     short_title,
 )
 
-SEED = Path("/work/shared/seeds/coventry-sos-offer-2024-25.txt")
-REPO_SEED = Path(__file__).resolve().parents[1] / "sos_sync" / "data" / "programme-2024-25.toml"
+SEED = Path(__file__).resolve().parent / "fixtures" / "coventry-sos-offer-2024-25.txt"
+REPO_SEED = Path(__file__).resolve().parents[1] / "config" / "programme-2024-25.toml"
 HEADER = "What?\tWhen?\tWhere?"
 
 

@@ -35,8 +35,9 @@ from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sos_sync.config import Config, load_config
-from sos_sync.forms import (
+from sos_sync.backends.local.backend import LocalBackend
+from sos_sync.config.load import Config, load_config
+from sos_sync.domain.forms import (
     FORM_KINDS,
     PLEDGE_CHOICES,
     RATINGS,
@@ -46,13 +47,12 @@ from sos_sync.forms import (
     YES_NO,
     FormKind,
 )
-from sos_sync.local.backend import LocalBackend
-from sos_sync.responses import csv_response_id
-from sos_sync.sample import DEMO_TODAY, LONDON, forms_timestamp, write_export
-from sos_sync.state import load_state
-from sos_sync.sync import run_sync
-from sos_sync.tracker import SCHOOLS, TabPlan, TabSpec, all_tabs, cell_text
-from sos_sync.workspace import init_workspace
+from sos_sync.domain.responses import csv_response_id
+from sos_sync.ops.sample import DEMO_TODAY, LONDON, forms_timestamp, write_export
+from sos_sync.ops.workspace import init_workspace
+from sos_sync.run.state import load_state
+from sos_sync.run.sync import run_sync
+from sos_sync.tracker.schema import SCHOOLS, TabPlan, TabSpec, all_tabs, cell_text
 
 # ---------------------------------------------------------------- the small world
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from sos_sync.config import default_criteria
-from sos_sync.forms import build_forms
-from sos_sync.identity import SchoolIndex, normalise_name
-from sos_sync.responses import (
+from sos_sync.config.load import default_criteria
+from sos_sync.domain.forms import build_forms
+from sos_sync.domain.identity import SchoolIndex, normalise_name
+from sos_sync.domain.responses import (
     RawResponse,
     normalise,
     normalise_email,

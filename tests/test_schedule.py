@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from sos_sync.schedule import WORKFLOW_FILE, cron_command, recipe
+from sos_sync.ops.schedule import WORKFLOW_FILE, cron_command, recipe
 
 EXAMPLE = Path("/srv/sos-sync/coventry")
 # The real program, so `systemd-analyze verify` finds an executable ExecStart.

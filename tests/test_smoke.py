@@ -1,4 +1,4 @@
-from sos_sync.programme import ProgrammeEvent
+from sos_sync.domain.programme import ProgrammeEvent
 
 
 def test_programme_event_precision() -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sos_sync.steps import Milestones, position
+from sos_sync.domain.steps import Milestones, position
 
 D = dt.date
 TODAY = D(2025, 7, 14)

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from helpers import TODAY, by_key, column_of, edit_tracker, read_tab, row_of, tracker_values
 
-from sos_sync.config import load_config
+from sos_sync.backends.local.backend import LocalBackend
+from sos_sync.config.load import load_config
 from sos_sync.errors import ConfigError, LockHeld
-from sos_sync.local.backend import LocalBackend
-from sos_sync.lock import workspace_lock
-from sos_sync.sample import forms_timestamp
-from sos_sync.state import load_state
-from sos_sync.sync import RunResult, run_sync
-from sos_sync.tracker import TabPlan, TabSpec
+from sos_sync.ops.sample import forms_timestamp
+from sos_sync.run.lock import workspace_lock
+from sos_sync.run.state import load_state
+from sos_sync.run.sync import RunResult, run_sync
+from sos_sync.tracker.schema import TabPlan, TabSpec
 
 Sync = Callable[..., RunResult]
 
@@ -202,8 +202,8 @@ def _strip_run_ids(
 
 @pytest.mark.parametrize("crash", [CrashAfterWrite, CrashBeforeWrite])
 def test_killed_run_then_rerun_equals_a_clean_run(tmp_path: Path, crash: type, sync: Sync) -> None:
-    from sos_sync.sample import write_demo_inbox
-    from sos_sync.workspace import init_workspace
+    from sos_sync.ops.sample import write_demo_inbox
+    from sos_sync.ops.workspace import init_workspace
 
     clean = init_workspace(tmp_path / "clean")
     crashed = init_workspace(tmp_path / "crashed")
@@ -319,7 +319,7 @@ def test_needs_review_rows_say_what_and_why(workspace: Path, sync: Sync) -> None
 
 
 def test_demo_schools_reach_every_step(workspace: Path, sync: Sync) -> None:
-    from sos_sync.demo import _seed_lead_entries
+    from sos_sync.ops.demo import _seed_lead_entries
 
     _seed_lead_entries(workspace / "tracker.xlsx")
     result = sync(workspace)

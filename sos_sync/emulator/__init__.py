@@ -2,7 +2,7 @@
 
     from sos_sync.emulator import start_in_thread
     from sos_sync.emulator.client import EmulatorAdmin
-    from sos_sync.google.transport import build_service, emulator_credentials, sheets_client
+    from sos_sync.backends.google.transport import build_service, emulator_credentials, sheets_client
 
     with start_in_thread(state_file=None) as emu:          # or: sos-sync emulator serve --port 0
         admin = EmulatorAdmin(emu.base_url)

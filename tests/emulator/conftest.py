@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from sos_sync.backends.google.transport import build_service, emulator_credentials, sheets_client
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
-from sos_sync.google.transport import build_service, emulator_credentials, sheets_client
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from google.oauth2 import service_account
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
 
+from sos_sync.backends.google.transport import sheets_client
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
-from sos_sync.google.transport import sheets_client
 
 DOC = "application/vnd.google-apps.document"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from sos_sync.backends.google.transport import build_service, emulator_credentials, sheets_client
 from sos_sync.emulator import start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
-from sos_sync.google.transport import build_service, emulator_credentials, sheets_client
 
 
 def test_two_processes_in_sequence_see_the_same_google(tmp_path: Path) -> None:

@@ -13,17 +13,17 @@ from typing import Any
 
 import pytest
 
-from sos_sync.config import CONFIG_NAME, load_config
-from sos_sync.demo import prepare_demo
+from sos_sync.backends.google.backend import GoogleBackend
+from sos_sync.backends.google.retry import Pacer, RetryPolicy
+from sos_sync.backends.google.transport import emulator_credentials, sheets_client
+from sos_sync.config.load import CONFIG_NAME, load_config
+from sos_sync.domain.forms import FORM_KINDS
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
-from sos_sync.forms import FORM_KINDS
-from sos_sync.google.backend import GoogleBackend
-from sos_sync.google.demo import seed_responses, seed_world, set_config
-from sos_sync.google.retry import Pacer, RetryPolicy
-from sos_sync.google.transport import emulator_credentials, sheets_client
-from sos_sync.sample import DEMO_TODAY
-from sos_sync.sync import RunResult, run_sync
+from sos_sync.ops.demo import prepare_demo
+from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
+from sos_sync.ops.sample import DEMO_TODAY
+from sos_sync.run.sync import RunResult, run_sync
 
 TODAY = DEMO_TODAY
 

@@ -15,14 +15,14 @@ import gspread
 import pytest
 from conftest import TODAY, Night, fast_policy
 
-from sos_sync.config import load_config
+from sos_sync.backends.google.backend import GoogleBackend
+from sos_sync.backends.google.retry import Pacer, RetryPolicy
+from sos_sync.config.load import load_config
+from sos_sync.domain.forms import FORM_KINDS
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.errors import Permanent, Transient
-from sos_sync.forms import FORM_KINDS
-from sos_sync.google.backend import GoogleBackend
-from sos_sync.google.retry import Pacer, RetryPolicy
-from sos_sync.sync import run_sync
+from sos_sync.run.sync import run_sync
 
 
 def _tab(gc: gspread.Client, ws: Path, name: str) -> list[dict[str, str]]:
@@ -270,7 +270,7 @@ def test_a_403_on_the_sheet_fails_fast_with_what_to_share(
         [
             sys.executable,
             "-c",
-            "from sos_sync.cli import main; main()",
+            "from sos_sync.cli.main import main; main()",
             "sync",
             "-w",
             str(google_ws),
@@ -289,9 +289,9 @@ def test_a_403_on_the_sheet_fails_fast_with_what_to_share(
 def test_the_pacer_keeps_sheets_under_the_quota_instead_of_meeting_429s(
     google_ws: Path, night: Night, admin: EmulatorAdmin
 ) -> None:
-    from sos_sync.google.clients import GoogleClients
-    from sos_sync.google.tabs import GoogleTracker
-    from sos_sync.tracker import all_tabs
+    from sos_sync.backends.google.clients import GoogleClients
+    from sos_sync.backends.google.tabs import GoogleTracker
+    from sos_sync.tracker.schema import all_tabs
 
     night(google_ws)
     config = load_config(google_ws)
@@ -321,7 +321,7 @@ def test_demo_on_the_emulator_twice_is_a_quiet_second_night(tmp_path: Path) -> N
     cmd = [
         sys.executable,
         "-c",
-        "from sos_sync.cli import main; main()",
+        "from sos_sync.cli.main import main; main()",
         "demo",
         "--backend",
         "emulator",
@@ -346,9 +346,9 @@ def test_demo_on_the_emulator_twice_is_a_quiet_second_night(tmp_path: Path) -> N
 def test_a_lead_sorting_and_typing_during_the_run_is_respected(
     google_ws: Path, night: Night, admin: EmulatorAdmin, gc: gspread.Client
 ) -> None:
-    from sos_sync.plan import Snapshot, make_plan
-    from sos_sync.state import load_state
-    from sos_sync.tracker import all_tabs
+    from sos_sync.plan.planner import Snapshot, make_plan
+    from sos_sync.run.state import load_state
+    from sos_sync.tracker.schema import all_tabs
 
     night(google_ws)
     config = load_config(google_ws)

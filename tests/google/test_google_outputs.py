@@ -15,11 +15,11 @@ import gspread
 from conftest import Night
 from gspread.utils import ValueInputOption, ValueRenderOption, rowcol_to_a1
 
-from sos_sync.calendar import event_id
-from sos_sync.config import load_config
+from sos_sync.backends.google.transport import build_service, emulator_credentials
+from sos_sync.config.load import load_config
+from sos_sync.domain.calendar import event_id
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
-from sos_sync.google.transport import build_service, emulator_credentials
 
 NETWORK = "programme:network-meeting-2024-11-06"
 INTRO = "programme:introduction-meeting-2024-10-01"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import openpyxl
 
-from sos_sync.config import CONFIG_NAME, load_config
-from sos_sync.demo import prepare_demo, run_demo
+from sos_sync.config.load import CONFIG_NAME, load_config
+from sos_sync.domain.responses import parse_timestamp
 from sos_sync.emulator import start_in_thread
-from sos_sync.export import export_tracker
-from sos_sync.google.demo import STATE_FILE, run_emulator_demo, set_config
-from sos_sync.responses import parse_timestamp
-from sos_sync.sample import DEMO_TODAY
+from sos_sync.ops.demo import prepare_demo, run_demo
+from sos_sync.ops.demo_google import STATE_FILE, run_emulator_demo, set_config
+from sos_sync.ops.export import export_tracker
+from sos_sync.ops.sample import DEMO_TODAY
 
 
 def _forms_possible_inbox(tmp: Path) -> Path:

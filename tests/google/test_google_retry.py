@@ -12,8 +12,8 @@ import pytest
 import requests
 from googleapiclient.errors import HttpError
 
+from sos_sync.backends.google.retry import GooglePermanent, GoogleTransient, Pacer, RetryPolicy
 from sos_sync.errors import Permanent, Transient
-from sos_sync.google.retry import GooglePermanent, GoogleTransient, Pacer, RetryPolicy
 
 
 class FakeClock:

@@ -12,19 +12,19 @@ import pytest
 from click.testing import CliRunner
 from conftest import Night
 
-from sos_sync.config import CONFIG_NAME, load_config
+from sos_sync.backends.google.auth import load_credentials, save_token, token_path
+from sos_sync.backends.google.clients import GoogleClients
+from sos_sync.backends.google.doctor import doctor
+from sos_sync.backends.google.responses import GoogleResponseSource
+from sos_sync.backends.google.retry import Pacer
+from sos_sync.backends.google.setup import CHOICES, prepare_spreadsheet
+from sos_sync.cli.google import auth, doctor_command
+from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.errors import ConfigError
-from sos_sync.google.auth import load_credentials, save_token, token_path
-from sos_sync.google.cli import auth, doctor_command
-from sos_sync.google.clients import GoogleClients
-from sos_sync.google.demo import set_config
-from sos_sync.google.doctor import doctor
-from sos_sync.google.responses import GoogleResponseSource
-from sos_sync.google.retry import Pacer
-from sos_sync.google.setup import CHOICES, prepare_spreadsheet
-from sos_sync.tracker import all_tabs
+from sos_sync.ops.demo_google import set_config
+from sos_sync.tracker.schema import all_tabs
 
 
 def _clients(ws: Path) -> GoogleClients:

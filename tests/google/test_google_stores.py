@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sos_sync.calendar import CalendarEvent, event_id
-from sos_sync.config import load_config
+from sos_sync.backends.google.calendar import GoogleCalendarStore
+from sos_sync.backends.google.clients import GoogleClients
+from sos_sync.backends.google.documents import GoogleDocumentStore, key_value
+from sos_sync.backends.google.retry import Pacer
+from sos_sync.config.load import load_config
+from sos_sync.domain.calendar import CalendarEvent, event_id
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.errors import Transient
-from sos_sync.google.calendar import GoogleCalendarStore
-from sos_sync.google.clients import GoogleClients
-from sos_sync.google.documents import GoogleDocumentStore, key_value
-from sos_sync.google.retry import Pacer
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sos_sync.google.tabs import Writes, column_letters, quote_tab
+from sos_sync.backends.google.tabs import Writes, column_letters, quote_tab
 
 
 def test_a1_names() -> None:

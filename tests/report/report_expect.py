@@ -12,7 +12,7 @@ from pathlib import Path
 
 from helpers import read_tab
 
-from sos_sync.steps import Milestones, position
+from sos_sync.domain.steps import Milestones, position
 
 RESPONSE_TABS = ("EOI responses", "Audit responses", "Event sign-ups", "Applications", "Catch-up requests")
 MILESTONES = (

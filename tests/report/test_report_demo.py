@@ -16,14 +16,14 @@ from docx import Document
 from helpers import TODAY, column_of, edit_tracker, row_of
 from report_expect import Tracker
 
-from sos_sync.cli import cli
-from sos_sync.demo import run_demo
+from sos_sync.cli.main import cli
+from sos_sync.ops.demo import run_demo
 from sos_sync.ops.report.command import TERMS
 from sos_sync.ops.report.model import build_report
 from sos_sync.ops.report.output import write_report
 from sos_sync.ops.report.period import TERMS as PERIOD_TERMS
 from sos_sync.ops.report.period import resolve_period
-from sos_sync.sync import run_sync
+from sos_sync.run.sync import run_sync
 
 PEOPLE = ("Priya Shah", "Sam Patel", "Ana Costa", "Ben Clarke", "Mo Ahmed", "Amanda", "Michelle")
 

@@ -1,0 +1,166 @@
+"""The HTTP clients of one run: gspread and googleapiclient, counted, paced and retried.
+
+Every request is counted by API (forms, sheets, calendar, drive, docs) for `--json`;
+Sheets requests wait for the pacer so a night stays under 60 requests a minute; calls go
+through one `RetryPolicy`. Nothing connects until a client is first used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import google_auth_httplib2
+import gspread
+from googleapiclient.discovery import build
+
+from sos_sync.backends.google.auth import load_credentials, principal
+from sos_sync.backends.google.retry import Fault, Pacer, RetryPolicy
+from sos_sync.backends.google.transport import RewritingHttp, RewritingHTTPClient
+from sos_sync.config.load import Config
+
+T = TypeVar("T")
+
+APIS = ("forms", "sheets", "calendar", "drive", "docs")
+_SERVICES = {"forms": "v1", "sheets": "v4", "calendar": "v3", "drive": "v3", "docs": "v1"}
+
+
+def api_of_url(url: str) -> str:
+    """The API a Google URL belongs to (gspread also talks to Drive)."""
+    if "sheets.googleapis.com" in url or "/v4/spreadsheets" in url:
+        return "sheets"
+    if "/drive/" in url:
+        return "drive"
+    return "sheets"
+
+
+class CountingSheetsHTTP(RewritingHTTPClient):
+    """gspread's plain HTTP client, counting and pacing every request."""
+
+    def __init__(
+        self, auth: Any, base_url: str | None, counts: Counter[str], pacer: Pacer | None
+    ) -> None:
+        super().__init__(auth=auth, base_url=base_url)
+        self.counts = counts
+        self.pacer = pacer
+
+    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:
+        """Wait for the pacer (Sheets), count, send."""
+        api = api_of_url(endpoint)
+        if api == "sheets" and self.pacer is not None:
+            self.pacer.acquire()
+        self.counts[api] += 1
+        return super().request(method, endpoint, *args, **kwargs)
+
+
+class CountingHttp(RewritingHttp):
+    """googleapiclient's transport for one API, counting every request."""
+
+    def __init__(
+        self, base_url: str | None, api: str, counts: Counter[str], timeout: float
+    ) -> None:
+        super().__init__(base_url, timeout=timeout)
+        self.api = api
+        self.counts = counts
+
+    def request(self, uri: str, method: str = "GET", *args: Any, **kwargs: Any) -> Any:
+        """Count, send."""
+        self.counts[self.api] += 1
+        return super().request(uri, method, *args, **kwargs)
+
+
+class GoogleClients:
+    """The clients, counters, pacer and retry policy of one backend."""
+
+    def __init__(
+        self,
+        config: Config,
+        policy: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
+        credentials: Any = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self.config = config
+        self.base_url = config.raw.google.base_url or None
+        self.policy = policy or RetryPolicy()
+        self.pacer = pacer if pacer is not None else Pacer()
+        self.counts: Counter[str] = Counter({api: 0 for api in APIS})
+        self.timeout = timeout
+        self._credentials = credentials
+        self._gc: gspread.Client | None = None
+        self._services: dict[str, Any] = {}
+
+    @property
+    def credentials(self) -> Any:
+        """Loaded on first use (reads the key or token file)."""
+        if self._credentials is None:
+            self._credentials = load_credentials(self.config)
+        return self._credentials
+
+    @property
+    def sheets(self) -> gspread.http_client.HTTPClient:
+        """gspread's low-level HTTP client (one request per call, no hidden metadata reads)."""
+        if self._gc is None:
+            client = gspread.Client(auth=self.credentials)
+            client.http_client = CountingSheetsHTTP(
+                self.credentials, self.base_url, self.counts, self.pacer
+            )
+            client.http_client.set_timeout(self.timeout)
+            self._gc = client
+        return self._gc.http_client
+
+    def service(self, name: str) -> Any:
+        """A googleapiclient Resource built offline from the discovery document in the wheel."""
+        if name not in self._services:
+            http = google_auth_httplib2.AuthorizedHttp(
+                self.credentials, http=CountingHttp(self.base_url, name, self.counts, self.timeout)
+            )
+            self._services[name] = build(
+                name, _SERVICES[name], http=http, static_discovery=True, cache_discovery=False
+            )
+        return self._services[name]
+
+    def requests(self) -> dict[str, int]:
+        """HTTP requests sent so far, by API."""
+        return {api: int(self.counts.get(api, 0)) for api in APIS}
+
+    def call(
+        self,
+        fn: Callable[[], T],
+        what: str,
+        share: str = "",
+        retry: bool = True,
+    ) -> T:
+        """Run one request under the retry policy; permanent faults say what to share with whom."""
+        return self.policy.call(fn, what, self.explainer(share), retry=retry)
+
+    def explainer(self, share: str) -> Callable[[Fault], str]:
+        """What to do about a permanent fault on a resource (`share`: "the spreadsheet X as Editor")."""
+        who = principal(self.config)
+
+        def explain(fault: Fault) -> str:
+            if fault.status == 401:
+                return (
+                    "The credentials were refused: sign in again with `sos-sync auth login`, or "
+                    "check the service account key file."
+                )
+            if fault.status in (403, 404) and share:
+                missing = "cannot be found" if fault.status == 404 else "is not shared"
+                return (
+                    f"It {missing} for {who}: check the id in sos-sync.toml and share {share} "
+                    f"with {who}."
+                )
+            if fault.status == 403 and fault.reason == "forbiddenForServiceAccounts":
+                return (
+                    "A service account cannot invite attendees without domain-wide delegation: "
+                    "ask a Workspace admin for delegation, or sign in as a lead (auth = oauth)."
+                )
+            if fault.status == 403 and fault.reason == "storageQuotaExceeded":
+                return (
+                    "A service account owns no Drive storage: put the documents folder in a "
+                    f"shared drive and add {who} to it as Content manager."
+                )
+            return "Check the settings in sos-sync.toml; `sos-sync doctor` checks every resource."
+
+        return explain

@@ -1,0 +1,158 @@
+"""The night around the sync: logging, the morning report, e-mail and backups (SPEC §1, §11).
+
+`run_sync` does the work; this module makes it a night a technician can schedule and
+the leads can trust: every run ends with a short summary where leads look (the
+`Run log` and `Dashboard` tabs, written by the plan; `reports/YYYY-MM-DD.md`; an
+optional e-mail), a failed run says so in plain words, and each night with changes
+keeps an `.xlsx` snapshot of the tracker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from sos_sync.config.load import Config, load_config
+from sos_sync.errors import SosSyncError
+from sos_sync.run.logs import setup_logging, shutdown_logging
+from sos_sync.run.morning_report import NightSummary, ReportNotSent, send_report, write_report
+from sos_sync.run.state import append_run
+from sos_sync.run.sync import RunResult, new_run_id, run_sync
+
+log = logging.getLogger("sos_sync.nightly")
+
+
+def summary_of(result: RunResult, day: dt.date, started: str) -> NightSummary:
+    p = result.plan
+    j = result.as_json()
+    return NightSummary(
+        day=day,
+        started=started,
+        ok=result.ok,
+        error=result.error,
+        backend=result.backend,
+        new_responses=dict(p.new_by_kind) if p else {},
+        updated_responses=p.responses_updated if p else 0,
+        schools_created=len(p.schools_created) if p else 0,
+        step_moves=p.step_moves if p else (),
+        by_step=dict(p.by_step) if p else {},
+        stalled=p.stalled if p else 0,
+        events_created=j["events"]["created"],
+        events_updated=j["events"]["updated"],
+        docs_created=j["docs"]["created"],
+        docs_updated=j["docs"]["updated"],
+        problems_new=len(p.new_problems) if p else 0,
+        problems_open=j["problems_open"],
+        writes=result.writes,
+    )
+
+
+def failed_summary(day: dt.date, started: str, backend: str, error: str) -> NightSummary:
+    return NightSummary(day=day, started=started, ok=False, error=error, backend=backend)
+
+
+def run_night(
+    workspace: Path,
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+    log_format: str = "text",
+) -> RunResult:
+    """One scheduled night: sync, then report, e-mail and back up. Re-raises a failure
+    after recording it (so the exit code says so), unless it is a configuration error
+    (nothing ran, nothing to record beyond the message)."""
+    config = load_config(workspace)
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    run_id = new_run_id(today)
+    logger = setup_logging(
+        config.workspace,
+        "json" if log_format == "json" else "text",
+        run_id,
+        keep=config.raw.logs.keep,
+    )
+    if log_format != "json":  # people read the command's own output; the events go to logs/
+        for h in list(logger.handlers):
+            if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
+                logger.removeHandler(h)
+    log.info("run started", extra={"backend": config.backend, "today": today.isoformat()})
+    try:
+        result = run_sync(config.workspace, today, dry_run=dry_run, config=config)
+    except SosSyncError as exc:
+        if exc.exit_code == 75:
+            log.warning("another run holds the workspace; nothing was done")
+            shutdown_logging()
+            raise
+        _record_failure(config, today, started, str(exc))
+        shutdown_logging()
+        raise
+    except Exception as exc:  # a bug or a fault we did not foresee: still tell the leads
+        log.exception("unexpected error")
+        _record_failure(config, today, started, f"{type(exc).__name__}: {exc}")
+        shutdown_logging()
+        raise
+    if not dry_run:
+        _after(config, result, today, started)
+    j = result.as_json()
+    log.info(
+        "run finished",
+        extra={
+            "writes": j["writes"],
+            "new_responses": j["responses"]["new"],
+            "problems_open": j["problems_open"],
+            "by_step": j["schools"]["by_step"],
+        },
+    )
+    shutdown_logging()
+    return result
+
+
+def _after(config: Config, result: RunResult, today: dt.date, started: str) -> None:
+    summary = summary_of(result, today, started)
+    path = write_report(config.workspace, summary)
+    log.info("morning report written", extra={"path": str(path)})
+    _mail(config, summary)
+    if config.raw.backups.keep and (result.writes or not _snapshot_exists(config, today)):
+        try:
+            from sos_sync.ops.backups import take_snapshot
+
+            snap = take_snapshot(config.workspace, today, config.raw.backups.keep)
+            if snap:
+                log.info("tracker snapshot kept", extra={"path": str(snap)})
+        except Exception as exc:  # a backup must never fail the night
+            log.warning("the tracker snapshot could not be written: %s", exc)
+
+
+def _snapshot_exists(config: Config, today: dt.date) -> bool:
+    return (config.workspace / "backups" / f"tracker-{today.isoformat()}.xlsx").exists()
+
+
+def _mail(config: Config, summary: NightSummary) -> None:
+    mail = config.raw.report.mail
+    if mail is None or not mail.enabled:
+        return
+    try:
+        send_report(mail, summary)
+        log.info("morning report e-mailed", extra={"recipients": len(mail.recipients)})
+    except (ReportNotSent, SosSyncError) as exc:
+        log.warning("the morning report was not e-mailed: %s", exc)
+
+
+def _record_failure(config: Config, today: dt.date, started: str, error: str) -> None:
+    log.error("run failed: %s", error)
+    append_run(
+        config.workspace,
+        {
+            "run_id": new_run_id(today),
+            "today": today.isoformat(),
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "ok": False,
+            "error": error,
+        },
+    )
+    summary = failed_summary(today, started, config.backend, error)
+    try:
+        write_report(config.workspace, summary)
+    except OSError as exc:
+        log.error("the failure report could not be written: %s", exc)
+    _mail(config, summary)
