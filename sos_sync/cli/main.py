@@ -20,6 +20,7 @@ from rich.table import Table
 
 from sos_sync.domain.steps import STAGE_LABELS
 from sos_sync.errors import ConfigError, SosSyncError
+from sos_sync.ops.report.command import report as report_command
 
 out = Console(soft_wrap=True)  # paths and messages are pasted: never break them
 err = Console(stderr=True)
@@ -393,6 +394,7 @@ def _attach_optional() -> None:
 
 
 _attach_optional()
+cli.add_command(report_command)
 
 
 def main() -> None:
