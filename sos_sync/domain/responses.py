@@ -34,6 +34,7 @@ class RawResponse:
     email: str
     answers: dict[str, Answer]
     source: str = ""
+    aliases: tuple[str, ...] = ()  # ids an older version gave this response (tracker rows keep them)
 
 
 @dataclass(frozen=True)
