@@ -82,18 +82,14 @@ def read_csv_export(
 ) -> list[RawResponse]:
     """Read one export file (any encoding, delimiter or service) for `spec`.
 
-    Raises ValueError in plain words when it is empty, unreadable, cut short or lacks a
-    mapped question. A file holding only the header has no responses.
+    Raises ValueError in plain words when it is empty, holds only its header, cannot be
+    read, was cut short or lacks a mapped question.
     """
     where = source_name or path.name
     tables = read_export_file(path, where, known_titles({spec.kind: spec}), fold_title)
-    table = tables[0] if tables else ExportTable(where, path.stem, problem=f"{where} is empty.")
-    if table.problem:
-        raise ExportProblem(table.problem)
-    responses, missing = export_responses(table.rows, spec, where)
-    if missing:
-        raise ValueError(missing_questions_reason(spec, where, missing))
-    return responses
+    if not tables:
+        raise ExportProblem(f"{where} is a .zip with no export in it.")
+    return _responses_of(tables[0], spec)
 
 
 def _name_keys(spec: FormSpec) -> set[str]:
@@ -154,7 +150,7 @@ class InboxSource:
         if not distinct:
             raise ExportProblem(self._missing_reason(spec, unmatched))
         if len(distinct) > 1:
-            names = " and ".join(f"`{t.where}`" for t in distinct)
+            names = ", ".join(f"`{t.where}`" for t in tables)
             raise ExportProblem(
                 f"Two different exports hold the {spec.label.lower()} form: {names}. Nothing "
                 "from this form was read. Keep the newest download in the inbox and move the "
