@@ -73,6 +73,8 @@ class GoogleConfig(_Strict):
     auth: Literal["oauth", "service_account", "adc"] = "oauth"
     service_account_file: str = ""
     base_url: str = ""
+    # `demo --backend emulator`: the emulator's saved world; commands serve it themselves
+    emulator_state: str = ""
     send_updates: bool = False
     share_documents: bool = False
     full_pass_every_days: int = Field(default=7, ge=1)

@@ -161,6 +161,7 @@ def run_emulator_demo(out: Path, today: dt.date, inbox: Path | None = None) -> R
                     "calendar_id": world["calendar_id"],
                     "documents_folder_id": world["documents_folder_id"],
                     "base_url": emu.base_url,
+                    "emulator_state": STATE_FILE,
                 },
             }
             for kind, form_id in world["forms"].items():
