@@ -90,7 +90,7 @@ class StepClock:
             self.rows.append(
                 (
                     str(urn),
-                    d,  # type: ignore[arg-type]
+                    d,
                     None if pd.isna(o) else int(o),
                     None if seen is None or pd.isna(seen) else seen.date(),
                 )
@@ -185,16 +185,13 @@ def moved_up(frames: Frames, st: Standing) -> pd.DataFrame:
 def newly_awarded(frames: Frames, period: Period) -> pd.DataFrame:
     awarded = frames.schools["Awarded on"]
     mask = awarded.notna() & _in(awarded, period)
-    return (
-        pd.DataFrame(
-            {
-                "URN": awarded.index[mask],
-                "School": frames.schools["School"][mask].to_numpy(),
-                "Awarded on": awarded[mask].dt.date.to_numpy(),
-            }
-        )
-        .sort_values(["Awarded on", "School"], ignore_index=True)
-    )
+    return pd.DataFrame(
+        {
+            "URN": awarded.index[mask],
+            "School": frames.schools["School"][mask].to_numpy(),
+            "Awarded on": awarded[mask].dt.date.to_numpy(),
+        }
+    ).sort_values(["Awarded on", "School"], ignore_index=True)
 
 
 def _with_step(table: pd.DataFrame, st: Standing) -> pd.DataFrame:

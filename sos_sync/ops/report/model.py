@@ -50,7 +50,10 @@ class Report:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table behind the report, by sheet name (the `.xlsx` output)."""
         head = pd.DataFrame(
-            {"Figure": [h.label for h in self.headline], "Schools": [h.value for h in self.headline]}
+            {
+                "Figure": [h.label for h in self.headline],
+                "Schools": [h.value for h in self.headline],
+            }
         )
         return {
             "Headline figures": head,

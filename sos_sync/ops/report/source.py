@@ -13,15 +13,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sos_sync.config.load import Config, load_config
-from sos_sync.errors import SosSyncError, UsageError
-from sos_sync.ops.export import escape_cell
-from sos_sync.files import atomic_write_bytes
 from sos_sync.domain.forms import FORM_KINDS, STAGES, FormKind
 from sos_sync.domain.responses import match_choice, parse_day, split_checkbox
-from sos_sync.run.state import read_runs
 from sos_sync.domain.steps import STAGE_LABELS, Milestones, add_years, long_date, position
+from sos_sync.errors import SosSyncError, UsageError
+from sos_sync.files import atomic_write_bytes
+from sos_sync.ops.export import escape_cell
+from sos_sync.run.state import read_runs
 from sos_sync.run.sync import make_backend
-from sos_sync.tracker.schema import EVENTS, MILESTONE_COLUMNS, SCHOOLS, TabData, TabSpec, response_tab
+from sos_sync.tracker.schema import (
+    EVENTS,
+    MILESTONE_COLUMNS,
+    SCHOOLS,
+    TabData,
+    TabSpec,
+    response_tab,
+)
 
 __all__ = [
     "FORM_KINDS",
