@@ -92,7 +92,7 @@ def main() -> None:
     ap.add_argument("--cap", type=int, default=400, help="row-by-row requests actually sent")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        ws = init_workspace(Path(tmp) / "ws")
+        ws = init_workspace(Path(tmp) / "ws", example="coventry")
         config = load_config(ws)
         generate_inbox(ws / "inbox", config, args.schools, args.responses)
         emu = start_in_thread()

@@ -57,7 +57,7 @@ def main() -> None:
     from sos_sync.ops.workspace import init_workspace
 
     with tempfile.TemporaryDirectory() as tmp:
-        ws = init_workspace(Path(tmp) / "ws")
+        ws = init_workspace(Path(tmp) / "ws", example="coventry")
         config = load_config(ws)
         t0 = time.perf_counter()
         generate_inbox(ws / "inbox", config, args.schools, args.responses)
