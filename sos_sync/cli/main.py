@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "school": ("sos_sync.cli.school:school", "One school's history."),
     "programme": ("sos_sync.cli.programme:programme", "The year's programme: list, import."),
     "demo": ("sos_sync.cli.demo:demo", "A fictional sample workspace, synced."),
+    "documents": ("sos_sync.cli.documents:documents", "Generated documents: backfill."),
     "export": ("sos_sync.cli.export:export", "The tracker as it stands (.xlsx, or .csv per tab)."),
     "restore-check": (
         "sos_sync.cli.backups:restore_check",

@@ -26,6 +26,7 @@ class WantedDocument:
     urn: str
     school: str
     context: Mapping[str, Any]
+    dated: dt.date | None = None  # the response or award it answers (backfill policy)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,12 @@ def plan_documents(
     templates_dir: Path,
     today: dt.date,
     max_per_night: int,
+    backfill_before: dt.date | None = None,
 ) -> DocumentsPlan:
+    """What to generate this night. `backfill_before`: on a workspace's first night,
+    documents dated before it are not made (kept as `skipped` in the record, so later nights
+    leave them too) until the lead asks for them (`sos-sync documents backfill`)."""
+    first_night = not recorded
     jobs: list[DocumentJob] = []
     status: dict[str, str] = {}
     record: dict[str, dict[str, str]] = {k: dict(v) for k, v in recorded.items()}
@@ -80,6 +86,14 @@ def plan_documents(
             continue
         rec = recorded.get(w.key)
         cur = current.get(w.key)
+        old = backfill_before is not None and w.dated is not None and w.dated < backfill_before
+        if old and ((rec is None and first_night) or (rec is not None and rec.get("skipped"))):
+            record[w.key] = {"skipped": "backfill", "kind": w.kind, "urn": w.urn, "title": ""}
+            status[w.key] = (
+                f"Not made: dated before {backfill_before:%d %B %Y} "
+                "(`sos-sync documents backfill` makes it)"
+            )
+            continue
         if rec is not None and rec.get("hash") == digest:
             if cur is None:
                 problems.append(
@@ -210,3 +224,14 @@ def send_problems(
             )
         )
     return out
+
+
+def academic_year_start(today: dt.date) -> dt.date:
+    """1 September of the academic year `today` is in."""
+    return dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
+def backfill_cutoff(extra: Mapping[str, Any], today: dt.date) -> dt.date | None:
+    """Documents dated before this are not made on a first night (None: the lead asked for
+    all of them with `sos-sync documents backfill`)."""
+    return None if extra.get("documents_backfill") else academic_year_start(today)

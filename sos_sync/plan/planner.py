@@ -45,6 +45,7 @@ from sos_sync.plan.documents import (
     KIND_LABELS,
     DocumentsPlan,
     WantedDocument,
+    backfill_cutoff,
     plan_documents,
     send_problems,
     sent_cells,
@@ -639,6 +640,7 @@ class _Planner:
                         urn,
                         rec.name,
                         ctx,
+                        dated=day,
                     )
                 )
             awarded = schools.value("URN", urn, "Awarded on") if schools else None
@@ -653,7 +655,7 @@ class _Planner:
                 }
                 out.extend(
                     WantedDocument(
-                        f"{urn}:{kind}:{award_day.isoformat()}", kind, urn, rec.name, ctx
+                        f"{urn}:{kind}:{award_day.isoformat()}", kind, urn, rec.name, ctx, award_day
                     )
                     for kind in ("award_letter", "award_certificate")
                 )
@@ -744,6 +746,7 @@ class _Planner:
             self.c.templates_dir,
             self.today,
             self.c.raw.documents.max_per_night,
+            backfill_cutoff(self.s.state.extra, self.today),
         )
         self.problems.extend(dp.problems)
         for key, rec in dp.record.items():
