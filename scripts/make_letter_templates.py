@@ -305,15 +305,62 @@ def award_certificate() -> Document:
     return d
 
 
-def main() -> int:
+def reminder() -> Document:
+    d = base()
+    letterhead(d)
+    opening(d, "{{ heading }}", ["{{ salutation }},"])
+    para(d, "{%p if reason == 'stalled' %}")
+    para(
+        d,
+        "We have not heard from you since {{ since }}, and we wanted to check in. Your next "
+        "step on the way to becoming a School of Sanctuary is: {{ next_action|lower }}.",
+    )
+    para(
+        d,
+        "If something has got in the way, that is completely normal: tell us and we will help "
+        "you find a way forward, or suggest a time for a catch-up meeting.",
+    )
+    para(d, "{%p elif reason == 'renewal' %}")
+    para(
+        d,
+        "Your School of Sanctuary status is due for renewal on {{ renewal_due }}. Renewing "
+        "shows your community that the welcome goes on: please renew your pledge and send us "
+        "your renewal application before then.",
+    )
+    para(d, "{%p elif reason == 'consent' %}")
+    para(
+        d,
+        "Thank you for your recent form. The consent box was not ticked, so we could not keep "
+        "your contact details and cannot keep you up to date. Please send the form again with "
+        "the consent box ticked.",
+    )
+    para(d, "{%p else %}")
+    para(
+        d,
+        "Thank you for signing up. We do not yet have an expression of interest from "
+        "{{ school.name }}: please fill in the expression of interest form so that we can "
+        "welcome you to the programme properly.",
+    )
+    para(d, "{%p endif %}")
+    sign_off(d)
+    return d
+
+
+BUILDERS = {
+    "award_letter": award_letter,
+    "award_certificate": award_certificate,
+    "audit_feedback": audit_feedback,
+    "application_feedback": application_feedback,
+    "reminder": reminder,
+}
+
+
+def main(names: list[str]) -> int:
+    """Write the named templates (all of them when none is named). Rewriting a template
+    changes its bytes, so every document made from it is regenerated the next night."""
     OUT.mkdir(exist_ok=True)
-    for name, build in (
-        ("award_letter", award_letter),
-        ("award_certificate", award_certificate),
-        ("audit_feedback", audit_feedback),
-        ("application_feedback", application_feedback),
-    ):
-        doc = build()
+    for name in names or list(BUILDERS):
+        doc = BUILDERS[name]()
         doc.core_properties.revision = 1
         path = OUT / f"{name}.docx"
         doc.save(str(path))
@@ -322,4 +369,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -149,6 +149,15 @@ FIXTURES: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "award_letter": ("award_letter", award_context()),
     "award_certificate": ("award_certificate", award_context()),
+    "reminder_stalled": (
+        "reminder",
+        {
+            **copy.deepcopy(COMMON),
+            "reason": "stalled",
+            "last_activity": dt.date(2024, 11, 2),
+            "next_action": "Create and send the action plan",
+        },
+    ),
 }
 
 
@@ -231,6 +240,8 @@ def test_titles_and_keys() -> None:
         "award_letter": "Schools of Sanctuary award – Ash Grove Primary School (URN 123456)",
         "award_certificate": "Schools of Sanctuary certificate – Ash Grove Primary School "
         "(URN 123456)",
+        "reminder_stalled": "Checking in on your Schools of Sanctuary journey – Ash Grove "
+        "Primary School (URN 123456)",
     }
     doc = render_document(
         "audit_feedback",

@@ -84,6 +84,7 @@ class GoogleConfig(_Strict):
 class DocumentsConfig(_Strict):
     max_per_night: int = Field(default=100, ge=0)
     templates: str = ""
+    reminder_every_days: int = Field(default=30, ge=1)  # one reminder per school and reason
 
 
 class LetterheadConfig(_Strict):

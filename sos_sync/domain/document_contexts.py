@@ -12,6 +12,8 @@ never read). Then:
 - ``application_feedback``: ``criteria`` (code, group, title, judgement, comment, actions,
   resources) and ``review`` (stage, overall, next_steps, panel_date, visit_date).
 - ``award_letter`` and ``award_certificate``: ``award`` (awarded_on, renewal_due).
+- ``reminder``: ``reason`` (stalled, renewal, consent, no_eoi), ``last_activity``,
+  ``renewal_due``, ``next_action``.
 
 ``criteria_version`` is accepted for the record (it goes into the inputs hash) but no
 template prints it: configuration never leaks into a letter.
@@ -24,7 +26,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-DOC_KINDS = ("audit_feedback", "application_feedback", "award_letter", "award_certificate")
+DOC_KINDS = (
+    "audit_feedback",
+    "application_feedback",
+    "award_letter",
+    "award_certificate",
+    "reminder",
+)
+ReminderReason = Literal["stalled", "renewal", "consent", "no_eoi"]
 
 Rating = Literal["Not started", "Developing", "Established", "Embedded"]
 Judgement = Literal["Met", "Partly met", "Not yet met"]
@@ -142,9 +151,19 @@ class AwardLetterContext(CommonContext):
     award: Award
 
 
+class ReminderContext(CommonContext):
+    """Context of `reminder`: why, and the dates the letter mentions."""
+
+    reason: ReminderReason
+    last_activity: dt.date | None = None
+    renewal_due: dt.date | None = None
+    next_action: str = ""
+
+
 CONTEXTS: dict[str, type[CommonContext]] = {
     "audit_feedback": AuditFeedbackContext,
     "application_feedback": ApplicationFeedbackContext,
     "award_letter": AwardLetterContext,
     "award_certificate": AwardLetterContext,
+    "reminder": ReminderContext,
 }

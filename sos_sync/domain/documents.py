@@ -45,6 +45,7 @@ from sos_sync.domain.document_contexts import (
     AuditFeedbackContext,
     AwardLetterContext,
     CommonContext,
+    ReminderContext,
     Resource,
 )
 from sos_sync.errors import ConfigError
@@ -70,6 +71,12 @@ HASH_PREFIX = "sos-sync inputs_hash="
 # Characters XML 1.0 cannot hold (and \a \f, which docxtpl would read as breaks).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _STRONG = ("Established", "Embedded")
+_REMINDER_HEADINGS = {
+    "stalled": "Checking in on your Schools of Sanctuary journey",
+    "renewal": "Your School of Sanctuary status is due for renewal",
+    "consent": "Please send your form again with consent",
+    "no_eoi": "Please send us your expression of interest",
+}
 _MONTHS = [
     "January",
     "February",
@@ -274,6 +281,10 @@ def _variables(kind: str, ctx: CommonContext, title: str, tpl: DocxTemplate) -> 
     if isinstance(ctx, AwardLetterContext):
         award = ctx.award
         v["renewal_years"] = max(1, award.renewal_due.year - award.awarded_on.year)
+    if isinstance(ctx, ReminderContext):
+        v["heading"] = _REMINDER_HEADINGS[ctx.reason]
+        v["since"] = long_date(ctx.last_activity) if ctx.last_activity else "a while"
+        v["renewal_due"] = long_date(ctx.renewal_due) if ctx.renewal_due else "soon"
     if isinstance(ctx, AuditFeedbackContext):
         criteria = v["criteria"]
         v["strengths"] = [c for c in criteria if c["rating"] in _STRONG]
@@ -361,4 +372,6 @@ def _title(kind: str, ctx: CommonContext) -> str:
         return f"Schools of Sanctuary award – {school}"
     if kind == "award_certificate":
         return f"Schools of Sanctuary certificate – {school}"
+    if isinstance(ctx, ReminderContext):
+        return f"{_REMINDER_HEADINGS[ctx.reason]} – {school}"
     return f"Audit feedback – {school}"

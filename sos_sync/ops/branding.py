@@ -30,7 +30,7 @@ COVENTRY = Branding(
     team="Coventry Ethnic Minority Achievement Service (EMAS)",
     leads=("Michelle", "Amanda"),
     contact_email="sanctuary@coventry.example",
-    address="Coventry Ethnic Minority Achievement Service\nCoventry",
+    address="1 Example Street\nCoventry CV1 0XX",
 )
 
 EMPTY_PROGRAMME = """# Your Schools of Sanctuary programme for the year.

@@ -56,6 +56,7 @@ KIND_LABELS = {
     "application_feedback": "Application feedback",
     "award_letter": "Award letter",
     "award_certificate": "Award certificate",
+    "reminder": "Reminder",
 }
 
 
@@ -235,3 +236,14 @@ def backfill_cutoff(extra: Mapping[str, Any], today: dt.date) -> dt.date | None:
     """Documents dated before this are not made on a first night (None: the lead asked for
     all of them with `sos-sync documents backfill`)."""
     return None if extra.get("documents_backfill") else academic_year_start(today)
+
+
+def merge_plans(first: DocumentsPlan, then: DocumentsPlan) -> DocumentsPlan:
+    """`then` planned over `first`'s record (its record already holds both)."""
+    return DocumentsPlan(
+        first.jobs + then.jobs,
+        {**first.status, **then.status},
+        then.record,
+        [*first.problems, *then.problems],
+        first.deferred + then.deferred,
+    )

@@ -46,10 +46,12 @@ from sos_sync.plan.documents import (
     DocumentsPlan,
     WantedDocument,
     backfill_cutoff,
+    merge_plans,
     plan_documents,
     send_problems,
     sent_cells,
 )
+from sos_sync.plan.reminders import reminder_cases, wanted_reminders
 from sos_sync.run.morning_report import NightSummary
 from sos_sync.run.morning_report import headline as night_headline
 from sos_sync.run.state import State
@@ -759,6 +761,30 @@ class _Planner:
                 self.draft_feedback[urn] = dt.date.fromisoformat(rec["generated_on"])
         return dp
 
+    def reminders(
+        self, records: dict[str, SchoolRecord], positions: dict[str, Any], dp: DocumentsPlan
+    ) -> DocumentsPlan:
+        """The night's documents with the reminders it drafts (see `plan.reminders`)."""
+        facts = {
+            urn: (
+                rec.name or urn,
+                positions.get(urn),
+                any(not r.consent for r in rec.responses),
+                bool(rec.responses) and not any(r.kind == "eoi" for r in rec.responses),
+            )
+            for urn, rec in records.items()
+        }
+        cases = reminder_cases(facts, self.today, self.c.rules.renewal_warning_days)
+        common = {c.urn: self._common_context(records[c.urn]) for c in cases}
+        every = self.c.raw.documents.reminder_every_days
+        wanted = wanted_reminders(cases, common, dp.record, self.today, every)
+        room = max(0, self.c.raw.documents.max_per_night - len(dp.jobs))
+        rp = plan_documents(
+            wanted, self.s.documents, dp.record, self.c.templates_dir, self.today, room
+        )
+        self.problems.extend(rp.problems)
+        return merge_plans(dp, rp)
+
     def document_rows(self, dp: DocumentsPlan, records: dict[str, SchoolRecord]) -> None:
         sent = self.s.state.extra.get("sent", {})
         self.problems.extend(send_problems(sent, {u: r.name for u, r in records.items()}))
@@ -990,6 +1016,7 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
     responses_new, responses_updated, new_by_kind = p.response_rows(by_kind)
     dp = p.documents(records)
     schools_diff, positions = p.school_rows(records)
+    dp = p.reminders(records, positions, dp)
     cp = p.calendar(records, positions)
     p.review_rows(records, dp)
     p.event_rows(records, cp)

@@ -1,0 +1,80 @@
+"""Reminders the night drafts for a lead to send (SPEC §8): one per school, reason and period.
+
+Reasons: the school has stalled (`stalled_after_days` without activity), its award is due
+for renewal within `renewal_warning_days`, one of its responses came without consent, or
+it signed up without an expression of interest. A reminder is a document like the others
+(template `reminder.docx`, a `Documents` row a lead marks `Send`); its key carries the day
+it was drafted, ``<urn>:reminder:<reason>:<day>``, and a new one is drafted only when the
+last one for that school and reason is `documents.reminder_every_days` old or more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sos_sync.plan.documents import WantedDocument
+
+
+@dataclass(frozen=True)
+class ReminderCase:
+    """One school's reason for a reminder tonight."""
+
+    urn: str
+    school: str
+    reason: str
+    last_activity: dt.date | None = None
+    renewal_due: dt.date | None = None
+    next_action: str = ""
+
+
+def last_drafted(recorded: Mapping[str, Any], urn: str, reason: str) -> dt.date | None:
+    """The day of the latest reminder for this school and reason (None: never)."""
+    prefix = f"{urn}:reminder:{reason}:"
+    days = [dt.date.fromisoformat(k[len(prefix) :]) for k in recorded if k.startswith(prefix)]
+    return max(days, default=None)
+
+
+def wanted_reminders(
+    cases: Sequence[ReminderCase],
+    common: Mapping[str, Mapping[str, Any]],
+    recorded: Mapping[str, Any],
+    today: dt.date,
+    every_days: int,
+) -> list[WantedDocument]:
+    """The reminders to draft tonight (`common`: each school's shared document context)."""
+    out = []
+    for case in cases:
+        last = last_drafted(recorded, case.urn, case.reason)
+        if last is not None and (today - last).days < every_days:
+            continue
+        context = {
+            **common[case.urn],
+            "reason": case.reason,
+            "last_activity": case.last_activity.isoformat() if case.last_activity else None,
+            "renewal_due": case.renewal_due.isoformat() if case.renewal_due else None,
+            "next_action": case.next_action,
+        }
+        key = f"{case.urn}:reminder:{case.reason}:{today.isoformat()}"
+        out.append(WantedDocument(key, "reminder", case.urn, case.school, context))
+    return out
+
+
+def reminder_cases(
+    schools: Mapping[str, tuple[str, Any, bool, bool]], today: dt.date, warning_days: int
+) -> list[ReminderCase]:
+    """Reasons per school from (name, position, has no consent, has no EOI)."""
+    out = []
+    for urn, (name, pos, no_consent, no_eoi) in sorted(schools.items()):
+        if pos is not None and pos.stalled:
+            out.append(ReminderCase(urn, name, "stalled", pos.last_activity, None, pos.next_action))
+        due = pos.renewal_due if pos is not None else None
+        if due is not None and today <= due <= today + dt.timedelta(days=warning_days):
+            out.append(ReminderCase(urn, name, "renewal", None, due))
+        if no_consent:
+            out.append(ReminderCase(urn, name, "consent"))
+        if no_eoi:
+            out.append(ReminderCase(urn, name, "no_eoi"))
+    return out
