@@ -277,7 +277,7 @@ def _variables(kind: str, ctx: CommonContext, title: str, tpl: DocxTemplate) -> 
     v["team_email"] = ctx.team_email or ""
     v["letterhead"]["contact"] = "\n".join(x for x in (ctx.letterhead.address, ctx.team_email) if x)
     logo = ctx.letterhead.logo
-    v["logo"] = InlineImage(tpl, io.BytesIO(_logo_bytes(ctx)), height=Mm(18)) if logo else ""
+    v["logo"] = InlineImage(tpl, io.BytesIO(_logo_bytes(ctx)), height=Mm(16)) if logo else ""
     if isinstance(ctx, AwardLetterContext):
         award = ctx.award
         v["renewal_years"] = max(1, award.renewal_due.year - award.awarded_on.year)

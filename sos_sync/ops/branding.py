@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sos_sync.resources import config_dir
+
 PLACEHOLDER_TEAM = "Schools of Sanctuary local leads"
 PLACEHOLDER_LEAD = "Your name"
 
@@ -31,6 +33,7 @@ COVENTRY = Branding(
     leads=("Michelle", "Amanda"),
     contact_email="sanctuary@coventry.example",
     address="1 Example Street\nCoventry CV1 0XX",
+    logo=config_dir() / "example-logo.png",  # a fictional emblem
 )
 
 EMPTY_PROGRAMME = """# Your Schools of Sanctuary programme for the year.
