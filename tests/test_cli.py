@@ -116,7 +116,7 @@ def test_json_logs_carry_urns_not_emails(workspace: Path) -> None:
 
 def test_init_programme_and_status(tmp_path: Path) -> None:
     ws = tmp_path / "coventry"
-    assert run("init", str(ws)).returncode == 0
+    assert run("init", str(ws), "--example", "coventry").returncode == 0
     assert run("init", str(ws)).returncode == 2  # never overwrites a workspace
     listed = json.loads(run("programme", "list", "-w", str(ws), "--json").stdout)
     assert any(e["key"] == "network-meeting-2025-03-18" for e in listed)
