@@ -12,9 +12,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sos_sync.backends.base import DocState
 from sos_sync.domain.documents import TemplateError, inputs_hash, render_document
 from sos_sync.domain.responses import Problem
 
@@ -60,9 +59,16 @@ KIND_LABELS = {
 }
 
 
+class _Current(Protocol):
+    """What the plan needs of a document as the store holds it (`backends.base.DocState`)."""
+
+    @property
+    def fingerprint(self) -> str: ...
+
+
 def plan_documents(
     wanted: Sequence[WantedDocument],
-    current: Mapping[str, DocState],
+    current: Mapping[str, _Current],
     recorded: Mapping[str, Mapping[str, str]],
     templates_dir: Path,
     today: dt.date,
@@ -79,14 +85,7 @@ def plan_documents(
     problems: list[Problem] = []
     deferred = 0
     for w in wanted:
-        try:
-            digest = inputs_hash(w.kind, w.key, w.context, templates_dir)
-        except TemplateError as exc:
-            problems.append(_template_problem(w, exc))
-            status[w.key] = "Template error"
-            continue
         rec = recorded.get(w.key)
-        cur = current.get(w.key)
         old = backfill_before is not None and w.dated is not None and w.dated < backfill_before
         if old and ((rec is None and first_night) or (rec is not None and rec.get("skipped"))):
             record[w.key] = {"skipped": "backfill", "kind": w.kind, "urn": w.urn, "title": ""}
@@ -95,54 +94,16 @@ def plan_documents(
                 "(`sos-sync documents backfill` makes it)"
             )
             continue
-        if rec is not None and rec.get("hash") == digest:
-            if cur is None:
-                problems.append(
-                    Problem(
-                        "doc_deleted",
-                        f"The {KIND_LABELS[w.kind].lower()} for {w.school} was deleted or moved "
-                        "out of the documents folder; the sync did not make it again. If it is "
-                        "needed, restore it from the bin.",
-                        value=rec.get("title", w.key),
-                        school=w.school,
-                        urn=w.urn,
-                        source_key=w.key,
-                        form="Documents",
-                    )
-                )
-                status[w.key] = "Missing (deleted by hand?)"
-            else:
-                status[w.key] = (
-                    "Generated"
-                    if cur.fingerprint == rec.get("fingerprint")
-                    else "Generated; edited since by a person"
-                )
-            continue
-        if rec is not None and cur is not None and cur.fingerprint != rec.get("fingerprint"):
-            problems.append(
-                Problem(
-                    "doc_edited",
-                    f"The {KIND_LABELS[w.kind].lower()} for {w.school} changed in the tracker since "
-                    "it was generated, but someone has edited the document, so it was not "
-                    "overwritten. Update the document by hand, or delete it to have a fresh one "
-                    "made the next night.",
-                    value=rec.get("title", w.key),
-                    school=w.school,
-                    urn=w.urn,
-                    source_key=f"{w.key} {digest[:12]}",
-                    form="Documents",
-                )
-            )
-            status[w.key] = "Edited by a person: not overwritten"
-            continue
-        if rec is not None and cur is None:
-            # inputs changed and the old document is gone: a person deleted it to get a fresh one
-            pass
-        if len(jobs) >= max_per_night:
-            deferred += 1
-            status[w.key] = "Waiting: generated on a later night (nightly limit)"
-            continue
         try:
+            digest = inputs_hash(w.kind, w.key, w.context, templates_dir)
+            kept = _kept(w, rec, current.get(w.key), digest)
+            if kept is None and len(jobs) >= max_per_night:
+                deferred += 1
+                kept = "Waiting: generated on a later night (nightly limit)", None
+            if kept is not None:
+                status[w.key], problem = kept
+                problems.extend([problem] if problem else [])
+                continue
             doc = render_document(w.kind, w.key, w.context, templates_dir)
         except TemplateError as exc:
             problems.append(_template_problem(w, exc))
@@ -162,6 +123,56 @@ def plan_documents(
         }
         status[w.key] = "Generated"
     return DocumentsPlan(tuple(jobs), status, record, problems, deferred)
+
+
+def _kept(
+    w: WantedDocument, rec: Mapping[str, str] | None, cur: _Current | None, digest: str
+) -> tuple[str, Problem | None] | None:
+    """Why the document is left as it is (status, problem), or None: (re)generate it.
+
+    An unchanged document stays; a changed one a person edited is never overwritten; a
+    changed one whose old file is gone (deleted for a fresh one) is made again.
+    """
+    if rec is None:
+        return None
+    label = KIND_LABELS.get(w.kind, w.kind).lower()
+    if rec.get("hash") == digest:
+        if cur is None:
+            return "Missing (deleted by hand?)", _doc_problem(
+                "doc_deleted",
+                f"The {label} for {w.school} was deleted or moved out of the documents folder; "
+                "the sync did not make it again. If it is needed, restore it from the bin.",
+                w,
+                rec,
+                w.key,
+            )
+        edited = cur.fingerprint != rec.get("fingerprint")
+        return ("Generated; edited since by a person" if edited else "Generated"), None
+    if cur is not None and cur.fingerprint != rec.get("fingerprint"):
+        return "Edited by a person: not overwritten", _doc_problem(
+            "doc_edited",
+            f"The {label} for {w.school} changed in the tracker since it was generated, but "
+            "someone has edited the document, so it was not overwritten. Update the document "
+            "by hand, or delete it to have a fresh one made the next night.",
+            w,
+            rec,
+            f"{w.key} {digest[:12]}",
+        )
+    return None
+
+
+def _doc_problem(
+    code: str, message: str, w: WantedDocument, rec: Mapping[str, str], source_key: str
+) -> Problem:
+    return Problem(
+        code,
+        message,
+        value=rec.get("title", w.key),
+        school=w.school,
+        urn=w.urn,
+        source_key=source_key,
+        form="Documents",
+    )
 
 
 def _template_problem(w: WantedDocument, exc: TemplateError) -> Problem:
