@@ -104,7 +104,11 @@ def _sheet(
         width, wrap = widths[i]
         ws.set_column(i, i, width, fmts.get(wrap=wrap, num=_NUM.get(c.kind, "")))
         ws.write_string(0, i, c.name, fmts.header(c.owner))
+    wrapped = [(i, w) for i, (w, wrap) in enumerate(widths) if wrap]
     for r, row in enumerate(rows, start=1):
+        height = L.row_height((row[i], w) for i, w in wrapped if row[i])
+        if height:
+            ws.set_row(r, height)
         for i, value in enumerate(row):
             if value != "":
                 _write(ws, fmts, r, i, value, cols[i].kind, widths[i][1])

@@ -79,6 +79,10 @@ class StyleBook:
         m = _XF_HEAD.match(self.xfs[s] if 0 <= s < len(self.xfs) else self.xfs[0])
         return dict(_ATTR.findall(m.group(1))) if m else {}
 
+    def wraps(self, s: int) -> bool:
+        """Whether style `s` wraps text."""
+        return 0 <= s < len(self.xfs) and 'wrapText="1"' in self.xfs[s]
+
     def _is_date(self, fmt: int, need: Need) -> bool:
         if fmt in _BUILTIN_DATES:
             return need == "date" or fmt in _BUILTIN_DATETIMES
