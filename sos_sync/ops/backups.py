@@ -12,16 +12,13 @@ restoring it would bring back or lose. Nothing here writes to the tracker.
 from __future__ import annotations
 
 import datetime as dt
-import filecmp
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sos_sync.backends.local.workbook.snapshot import copy_file, same_file
 from sos_sync.backends.local.xlsx import read_workbook
 from sos_sync.config.load import load_config
 from sos_sync.errors import ConfigError, UsageError
@@ -97,35 +94,15 @@ def take_snapshot(workspace: Path, today: dt.date, keep: int) -> Path | None:
     if config.backend == "local":
         source = config.path(config.raw.local.tracker)
         newest = list_snapshots(workspace)
-        if not source.exists() or (newest and _same_file(newest[0][1], source)):
+        if not source.exists() or (newest and same_file(newest[0][1], source)):
             return None
-        _copy(source, target)
+        copy_file(source, target)
     else:
         export_tracker(workspace, target)
     for _day, path in list_snapshots(workspace)[keep:]:
         if path != target:
             path.unlink(missing_ok=True)
     return target
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    sa, sb = a.stat(), b.stat()
-    if sa.st_size != sb.st_size:
-        return False
-    return sa.st_mtime_ns == sb.st_mtime_ns or filecmp.cmp(a, b, shallow=False)
-
-
-def _copy(source: Path, target: Path) -> None:
-    """A byte copy (with the source's modification time), moved into place atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        shutil.copy2(source, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------- restore-check
