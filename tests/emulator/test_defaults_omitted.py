@@ -6,6 +6,7 @@ from typing import Any
 
 import gspread
 
+from sos_sync.emulator.cells import NOT_EMULATED
 from sos_sync.emulator.client import EmulatorAdmin
 
 
@@ -74,3 +75,23 @@ def test_a_fields_mask_naming_sheets_data_returns_grid_data(
     ignored = book.get(spreadsheetId="s2", includeGridData=True, fields="sheets.properties")
     assert "data" not in ignored.execute()["sheets"][0]  # the mask wins
     assert "data" not in book.get(spreadsheetId="s2").execute()["sheets"][0]
+
+
+def test_formulas_the_emulator_cannot_compute_are_marked_not_emulated(
+    admin: EmulatorAdmin, gc: gspread.Client
+) -> None:
+    admin.create_spreadsheet("T", "s3")
+    sheet = gc.open_by_key("s3").sheet1
+    sheet.update(
+        [
+            [
+                "=1+2",
+                '=SORT(FILTER(A2:A, LEFT(A2:A, 5)="Step "))',
+                "=SORTT(A2:A)",
+                '=HYPERLINK("u","x")',
+            ]
+        ],
+        "A1",
+        raw=False,
+    )
+    assert sheet.get_all_values()[0] == ["3", NOT_EMULATED, "#NAME?", "x"]
