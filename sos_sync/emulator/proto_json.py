@@ -1,4 +1,4 @@
-"""Google's JSON for proto3 APIs (Sheets): fields holding their default value are left out.
+"""Google's JSON for proto3 APIs (Sheets, Forms): fields holding their default value are left out.
 
 Google omits a field whose value is 0, false, an empty string or an empty list: a
 protected range's `warningOnly: false` and empty `description`, a GridRange's

@@ -137,7 +137,7 @@ def call(
             status, payload = handler(request)
             if is_write and status < 400:
                 server.state.save()
-        if api == "sheets" and payload is not None and status < 400:
+        if api in ("sheets", "forms") and payload is not None and status < 400:
             payload = proto_json.omit_defaults(payload)
         selector = query.get("fields")
         if selector and payload is not None and status < 400:
