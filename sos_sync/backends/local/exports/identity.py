@@ -56,7 +56,7 @@ class CsvIdentities:
     def next(
         self, timestamp: str, email: str, school: str, urn: str, answers: tuple[str, ...] = ()
     ) -> RowIdentity:
-        """The id of the next row; `answers` (every other cell) tells copies from neighbours."""
+        """The id of the next row; `answers` (the row's cells) tells copies from neighbours."""
         meaning = (wall_minute(timestamp), email.strip().casefold(), _fold(school), _fold(urn))
         rows = self._seen.setdefault(meaning, {})
         position = rows.setdefault(answers, len(rows))
