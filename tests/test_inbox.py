@@ -98,7 +98,7 @@ def test_the_same_export_twice_is_read_once_but_two_different_ones_fail_the_form
     result = read(ws)
     assert set(result.failed) == {"eoi"}
     why = result.failed["eoi"]
-    assert "Two different exports" in why
+    assert "Different exports hold" in why
     assert "`inbox/eoi.csv`" in why and "`inbox/Expression of interest (Responses).csv`" in why
 
 

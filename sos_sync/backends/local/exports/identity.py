@@ -40,6 +40,14 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def csv_row_id(
+    kind: str, timestamp: str, email: str, school: str, urn: str, position: int = 0
+) -> str:
+    """The id of a Google-style export row from what it means (see the module's docstring)."""
+    meaning = (wall_minute(timestamp), email.strip().casefold(), _fold(school), _fold(urn))
+    return "csv-" + _digest(kind, *meaning, str(position))
+
+
 @dataclass(frozen=True)
 class RowIdentity:
     response_id: str
@@ -60,7 +68,7 @@ class CsvIdentities:
         meaning = (wall_minute(timestamp), email.strip().casefold(), _fold(school), _fold(urn))
         rows = self._seen.setdefault(meaning, {})
         position = rows.setdefault(answers, len(rows))
-        rid = "csv-" + _digest(self.kind, *meaning, str(position))
+        rid = csv_row_id(self.kind, timestamp, email, school, urn, position)
         legacy = csv_response_id(self.kind, timestamp, email, school, urn)
         return RowIdentity(rid, (legacy,) if position == 0 else ())
 
