@@ -324,3 +324,24 @@ def test_a_microsoft_forms_workbook_is_read_like_the_google_csv(ws: Path) -> Non
     assert (
         formula and formula[0].answers["school"] == '=HYPERLINK("https://evil.example","Click me")'
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2025/06/20 10:00:37 AM GMT+1", "2025-06-20 09:00:37"),  # as Google downloads it
+        ("2024/12/01 3:05:00 PM GMT", "2024-12-01 15:05:00"),
+        ("20/06/2025 10:00", "2025-06-20 09:00:00"),  # as Excel re-saves it
+        ("20.06.2025 10:00", "2025-06-20 09:00:00"),
+        ("20/06/25 10:00", "2025-06-20 09:00:00"),
+        ("20/06/2025 10:00:37 AM", "2025-06-20 09:00:37"),
+        ("2025/06/20 10:00:37 AM", "2025-06-20 09:00:37"),  # the Google form, zone dropped
+        ("2025-06-20 10:00:00", "2025-06-20 09:00:00"),  # a Microsoft Forms cell
+        ("20/06/2025 13:00 PM", None),
+        ("31/02/2025 10:00", None),
+        ("yesterday afternoon", None),
+    ],
+)
+def test_timestamps_as_exports_and_re_saves_write_them(text: str, utc: str | None) -> None:
+    got = parse_timestamp(text)
+    assert (got.strftime("%Y-%m-%d %H:%M:%S") if got else None) == utc
