@@ -123,6 +123,20 @@ def import_offer(
     if not named and not academic_year and year_name:
         choices.append(f"The document names no academic year; used the existing {year_name}.")
 
+    drafts = _drafts(text, ay, choices, warnings)
+    # Chronological; a tentative month after the dated events of that month; on request last.
+    drafts.sort(
+        key=lambda d: (d.start + "-99") if d.start and len(d.start) == 7 else d.start or "9"
+    )
+    matched = _match_existing(drafts, existing, choices, warnings) if existing else {}
+    events = _events(drafts, matched, warnings)
+    if existing:
+        _say_keys(existing, events, choices, warnings)
+    return ImportReport(Programme(academic_year=ay.name, events=tuple(events)), choices, warnings)
+
+
+def _drafts(text: str, ay: _Year, choices: list[str], warnings: list[str]) -> list[_Draft]:
+    """One draft event per date of every row of the table."""
     drafts: list[_Draft] = []
     for row in _find_table(text, warnings):
         title, notes, shortened, asides = _title_and_notes(row.what)
@@ -167,12 +181,13 @@ def import_offer(
             # A venue in the When cell can change the mode ("7 Nov 2024 Online").
             event_mode = mode_of(where) if w.venue else mode
             drafts.append(_Draft(title, short, w.start, w.end, where, event_mode, event_notes, row))
+    return drafts
 
-    # Chronological; a tentative month after the dated events of that month; on request last.
-    drafts.sort(
-        key=lambda d: (d.start + "-99") if d.start and len(d.start) == 7 else d.start or "9"
-    )
-    matched = _match_existing(drafts, existing, choices, warnings) if existing else {}
+
+def _events(
+    drafts: list[_Draft], matched: dict[int, ProgrammeEvent], warnings: list[str]
+) -> list[ProgrammeEvent]:
+    """The drafts with their keys (kept from a matched event) and unique sign-up labels."""
     events: list[ProgrammeEvent] = []
     keys: set[str] = {e.key for e in matched.values()}
     labels: set[str] = set()
@@ -218,17 +233,22 @@ def import_offer(
         except ValidationError as exc:
             reason = "; ".join(str(e["msg"]) for e in exc.errors())
             warnings.append(f"{d.row.ref}: could not make an event of '{d.title}': {reason}.")
-    if existing:
-        kept = [e.key for e in events if e.key in existing.by_key()]
-        new = [e.key for e in events if e.key not in existing.by_key()]
-        gone = [e for e in existing.events if e.key not in {x.key for x in events}]
-        if kept:
-            choices.append(f"Kept {len(kept)} keys: {', '.join(kept)}.")
-        if new:
-            choices.append(f"New keys: {', '.join(new)}.")
-        for e in gone:
-            warnings.append(
-                f"`{e.key}` ('{e.title}', {e.start or 'on request'}) is no longer in the offer; "
-                f"it is dropped from the programme. Sign-ups for it keep their key."
-            )
-    return ImportReport(Programme(academic_year=ay.name, events=tuple(events)), choices, warnings)
+    return events
+
+
+def _say_keys(
+    existing: Programme, events: list[ProgrammeEvent], choices: list[str], warnings: list[str]
+) -> None:
+    """Which keys were kept, which are new, and which events the offer no longer has."""
+    kept = [e.key for e in events if e.key in existing.by_key()]
+    new = [e.key for e in events if e.key not in existing.by_key()]
+    gone = [e for e in existing.events if e.key not in {x.key for x in events}]
+    if kept:
+        choices.append(f"Kept {len(kept)} keys: {', '.join(kept)}.")
+    if new:
+        choices.append(f"New keys: {', '.join(new)}.")
+    for e in gone:
+        warnings.append(
+            f"`{e.key}` ('{e.title}', {e.start or 'on request'}) is no longer in the offer; "
+            f"it is dropped from the programme. Sign-ups for it keep their key."
+        )
