@@ -160,7 +160,9 @@ def parse_day(text: str) -> dt.date | None:
     s = text.strip()
     if not s:
         return None
-    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$", s)
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$", s) or re.match(
+        r"^(\d{4})/(\d{1,2})/(\d{1,2})$", s
+    )
     if m:
         y, mo, d = map(int, m.groups())
     else:
@@ -177,6 +179,44 @@ def parse_day(text: str) -> dt.date | None:
         return dt.date(y, mo, d)
     except ValueError:
         return None
+
+
+_FORM_DATES = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), (1, 2, 3)),
+    (re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), (3, 2, 1)),
+)
+_LONG_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]+),? (\d{4})$")
+
+
+def parse_form_date(text: str) -> dt.date | None:
+    """A date typed in a form (SPEC §6.4): `YYYY-MM-DD`, `YYYY/MM/DD`, `DD/MM/YYYY` or
+    `D Month YYYY`; anything else (two-digit years, `03.04.25`) is unreadable: None."""
+    s = " ".join(text.split())
+    for pattern, (yi, mi, di) in _FORM_DATES:
+        m = pattern.match(s)
+        if m:
+            return _date(int(m.group(yi)), int(m.group(mi)), int(m.group(di)))
+    m = _LONG_DATE.match(s)
+    if m and m.group(2).lower() in _MONTHS:
+        return _date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    return None
+
+
+def _date(y: int, mo: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+_EMAIL_OTHER = "Check it with the school."
+_EMAIL_EFFECT = {
+    "contact_email": "The rest of the response counts, but it does not change the school's "
+    "contact. Check the address with the school.",
+    "attendee_email": "The sign-up still counts, but nobody is invited to the calendar event "
+    "for it. Check the address with the school.",
+}
 
 
 # ---------------------------------------------------------------- values
@@ -204,8 +244,9 @@ def normalise_email(text: str) -> str | None:
 
 
 def normalise_urn(text: str) -> str | None:
+    """Six digits once spaces are removed; a leading zero is allowed (SPEC §6.4)."""
     s = re.sub(r"\s+", "", text)
-    if re.fullmatch(r"[1-9]\d{5}", s):
+    if re.fullmatch(r"\d{6}", s):
         return s
     return None
 
@@ -297,6 +338,9 @@ def normalise(raw: RawResponse, spec: FormSpec, event_labels: tuple[str, ...] = 
             "no_school",
             "The response names no school and no URN, so it cannot be joined to a school.",
         )
+    if not resp.consent:
+        # SPEC §6.4: one row naming the school; no other value of the response anywhere
+        resp.problems[:] = [p for p in resp.problems if p.code == "no_consent"]
     return resp
 
 
@@ -335,6 +379,17 @@ def _normalise_field(
         return
     if not text:
         resp.values[f.name] = ""
+        if f.type == "email":
+            problem(
+                "no_email",
+                f"No address was given for {f.header}. {_EMAIL_EFFECT.get(f.name, _EMAIL_OTHER)}",
+            )
+        elif f.name.startswith("rating_"):
+            problem(
+                "missing_rating",
+                f"{f.header} was left blank, so the audit counts towards nothing (every "
+                f"criterion needs one of {' / '.join(f.choices)}). Ask the school to complete it.",
+            )
         return
     if f.type == "urn":
         urn = normalise_urn(text)
@@ -347,8 +402,8 @@ def _normalise_field(
         if email is None:
             problem(
                 "bad_email",
-                f"The e-mail address `{text}` is not a valid address; the school's contact was "
-                "not changed. Check it with the school.",
+                f"The e-mail address `{text}` for {f.header} is not a valid address. "
+                f"{_EMAIL_EFFECT.get(f.name, _EMAIL_OTHER)}",
                 text,
             )
     elif f.type == "choice":
@@ -357,17 +412,19 @@ def _normalise_field(
         if choice is None:
             problem(
                 "bad_choice",
-                f"`{text}` for {f.header} is not one of {' / '.join(f.choices)}. "
-                "Fix the form's choices or map it in config.",
+                f"`{text}` for {f.header} is not one of {' / '.join(f.choices)}"
+                + (", so the audit counts towards nothing" if f.name.startswith("rating_") else "")
+                + ". Fix the form's choices or map it in config.",
                 text,
             )
     elif f.type == "date":
-        day = parse_day(text)
+        day = parse_form_date(text)
         resp.values[f.name] = day.isoformat() if day else ""
         if day is None:
             problem(
                 "bad_date",
-                f"`{text}` for {f.header} is not a date this tool can read (use 14/07/2025).",
+                f"`{text}` for {f.header} is not a date this tool can read (use 14/07/2025); "
+                "the response's own date was used instead.",
                 text,
             )
     else:
