@@ -15,7 +15,7 @@ reported once.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sos_sync.domain.forms import FORM_KINDS, FormKind, FormSpec
 from sos_sync.domain.privacy import matches, redact, too_old
@@ -61,8 +61,11 @@ def read_inbox(night: Night) -> Inbox:
         spec = night.config.forms[kind]
         seen = set(night.memory(spec.tab)) | set(night.pending(spec.tab))
         stored = stored_responses(spec, night.tab(spec.tab), seen)
+        held = seen | (set(t.index("Response ID")[0]) if (t := night.tab(spec.tab)) else set())
         exported: dict[str, RawResponse] = {}
         for raw in read.responses.get(kind, []):
+            if raw.aliases and raw.response_id not in held:  # synced by an older version
+                raw = next((replace(raw, response_id=a) for a in raw.aliases if a in held), raw)
             exported[raw.response_id] = raw  # a repeated id is one response (the last copy)
         why = read.failed.get(kind) or _fewer(spec, len(exported), seen)
         if why:
