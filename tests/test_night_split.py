@@ -124,6 +124,13 @@ def test_any_split_over_nights_ends_as_one_run(
         seen = [r for r, at in zip(responses, split, strict=True) if at <= night]
         many.run(reversed(seen) if night % 2 else seen, order=order)
     assert outcome(many) == outcome(one)
+    # nothing of a response without consent is stored anywhere (SPEC §6.4)
+    text = repr([n.tabs for n in (one, many)]) + repr([one.documents, many.documents])
+    refused = [r for r in responses if r.kind == "eoi" and not r.answers["consent"]]
+    assert not [
+        r.answers["contact_name"] for r in refused if f"'{r.answers['contact_name']}'" in text
+    ]
+    assert not [r.response_id for r in refused if r.response_id in repr(one.tab("EOI responses"))]
     again = many.run(responses)  # and the night after writes nothing
     assert again.quiet, [tp.tab for tp in again.tab_plans if tp.rows]
 

@@ -396,3 +396,23 @@ def test_milestones_take_the_first_or_the_latest_valid_evidence() -> None:
     }
     assert row["Action plan received"] == "2025-04-09"
     assert row["Last activity"] == "2025-04-09"  # the invalid application is no activity
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_needs_review_rows_are_the_same_whatever_the_order_read(reverse: bool) -> None:
+    inbox = [
+        eoi("2025-01-01 09:00", "Holy Trinity Catholic Primary School", "131014"),
+        eoi("2025-01-02 09:00", "Holy Trinity CE Primary School", "131013"),
+        audit("2025-01-03 09:00", "Holy Trinity Primary", "13101"),
+        signup("2025-01-04 09:00", "Holy Trinity", "", "network-meeting-2025-03-18"),
+        eoi("2025-01-05 09:00", "Spon End Junior School", "131013"),
+        application("2025-01-06 09:00", "Nowhere Park Infant School", "abc"),
+    ]
+    plain = rows(night(inbox), "Needs review")
+    order = ("catchup", "application", "signup", "audit", "eoi")
+    again = rows(night(inbox[::-1] if reverse else inbox, order=order), "Needs review")  # type: ignore[arg-type]
+    assert again == plain and len(plain) == 4
+    assert all(
+        r.get("Candidates", "") == "; ".join(sorted(r.get("Candidates", "").split("; ")))
+        for r in plain.values()
+    )
