@@ -8,18 +8,18 @@ returns new values, so the steps can run in any order their inputs allow.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from sos_sync.backends.base import DocState, ResponsesRead
 from sos_sync.config.load import Config
 from sos_sync.domain.calendar import CalendarEvent
+from sos_sync.domain.forms import FormKind
 from sos_sync.domain.privacy import Suppression
-from sos_sync.domain.responses import Problem, Response
+from sos_sync.domain.responses import Problem, RawResponse, Response
 from sos_sync.domain.steps import Position
 from sos_sync.plan.calendar import CalendarPlan
 from sos_sync.plan.documents import DocumentsPlan
-from sos_sync.run.state import State
 from sos_sync.tracker.schema import Memory, TabData, TabPlan, TabSpec
 
 EXCEL_CELL_LIMIT = 32_000
@@ -33,15 +33,37 @@ def rkey(r: Response) -> RKey:
     return (r.kind, r.key)
 
 
+class ResponsesRead(Protocol):
+    """What the read step found in the forms (`backends.base.ResponsesRead`)."""
+
+    @property
+    def responses(self) -> Mapping[FormKind, Sequence[RawResponse]]: ...
+    @property
+    def failed(self) -> Mapping[FormKind, str]: ...
+
+
+class Remembered(Protocol):
+    """What the sync remembers between nights (`run.state.State`)."""
+
+    @property
+    def memory(self) -> Memory: ...
+    @property
+    def pending(self) -> Memory: ...
+    @property
+    def extra(self) -> dict[str, Any]: ...
+
+
 @dataclass
 class Snapshot:
-    """Everything read before planning."""
+    """Everything read before planning. The plan sees the read step's values through small
+    protocols, so it imports nothing of `run/` or `backends/` (STYLE: pure packages)."""
 
     responses: ResponsesRead
     tabs: dict[str, TabData | None]
-    state: State
+    state: Remembered
     calendar: dict[str, CalendarEvent | None] = field(default_factory=dict)
-    documents: dict[str, DocState] = field(default_factory=dict)
+    # key -> the document as it stands (`backends.base.DocState`: key, link, fingerprint)
+    documents: Mapping[str, Any] = field(default_factory=dict)
     suppressed: Suppression = field(default_factory=Suppression)
 
 
