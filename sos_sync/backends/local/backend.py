@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+from sos_sync.backends.local.ics_store import IcsCalendar
 from sos_sync.backends.local.inbox import InboxSource
-from sos_sync.backends.local.stores import DocxDocuments, IcsCalendar
+from sos_sync.backends.local.stores import DocxDocuments
 from sos_sync.backends.local.xlsx import XlsxTracker
 from sos_sync.config.load import Config
 
@@ -20,7 +21,7 @@ class LocalBackend:
             config.path(config.raw.local.inbox), {k: v for k, v in config.forms.items()}
         )
         self.tracker = XlsxTracker(config.path(config.raw.local.tracker))
-        self.calendar = IcsCalendar(config.path(config.raw.local.calendar), config.workspace)
+        self.calendar = IcsCalendar(config)
         self.documents = DocxDocuments(config.path(config.raw.local.documents), config.workspace)
 
     def requests(self) -> dict[str, int]:
