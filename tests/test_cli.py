@@ -162,7 +162,9 @@ def test_export_xlsx_csv_and_unknown_extension(workspace: Path, tmp_path: Path) 
     p = run("export", "-w", str(workspace), str(tmp_path / "out.csv"))
     assert p.exit_code == 0, p.stderr
     csvs = sorted(f.name for f in tmp_path.glob("out-*.csv"))
-    assert len(csvs) == 12 and "out-Needs-review.csv" in csvs and not (tmp_path / "out.csv").exists()
+    assert (
+        len(csvs) == 12 and "out-Needs-review.csv" in csvs and not (tmp_path / "out.csv").exists()
+    )
     text = (tmp_path / "out-Schools.csv").read_text(encoding="utf-8-sig")
     assert text.startswith("URN,School") and "'=HYPERLINK" in text
     bad = run("export", "-w", str(workspace), str(tmp_path / "out.pdf"))

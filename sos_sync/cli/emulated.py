@@ -39,8 +39,8 @@ def served(workspace: Path) -> Iterator[None]:
     if state is None:
         yield
         return
+    from sos_sync.config.edit import set_config
     from sos_sync.emulator import start_in_thread
-    from sos_sync.ops.demo_google import set_config
 
     emu = start_in_thread(state)
     try:

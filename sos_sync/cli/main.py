@@ -44,6 +44,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "completion": ("sos_sync.cli.completion:completion", "Tab completion for bash, zsh or fish."),
     "auth": ("sos_sync.cli.google:auth", "Sign in to Google (google backend)."),
     "emulator": ("sos_sync.emulator.cli:emulator", "The local Google Workspace emulator."),
+    "forms": ("sos_sync.cli.forms:forms", "The five forms: create, sync choices, print."),
+    "report": ("sos_sync.ops.report.command:report", "The progress report for the council."),
 }
 
 

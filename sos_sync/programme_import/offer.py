@@ -832,6 +832,9 @@ def import_offer(
         if label:
             labels.add(label)
         notes = d.notes or (old.notes if old is not None else "")
+        former: tuple[str, ...] = ()
+        if old is not None:
+            former = tuple(x for x in (*old.former_labels, old.form_label) if x and x != label)
         try:
             events.append(
                 ProgrammeEvent(
@@ -843,6 +846,7 @@ def import_offer(
                     mode=d.mode,
                     form_label=label,
                     notes=notes,
+                    former_labels=former,
                 )
             )
         except ValidationError as exc:
