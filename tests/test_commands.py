@@ -195,3 +195,10 @@ def test_run_help_and_version_import_no_google_library() -> None:
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert p.returncode == 0, p.stderr
+
+
+def test_the_version_is_the_packages() -> None:
+    from importlib.metadata import version
+
+    p = run("--version")
+    assert p.exit_code == 0 and p.stdout.strip() == f"sos-sync, version {version('sos-sync')}"
