@@ -6,6 +6,7 @@ A workspace is a folder with `sos-sync.toml` (commented), `programme.toml`, the
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from pathlib import Path
 
@@ -22,8 +23,12 @@ from sos_sync.ops.branding import (
 )
 
 
-def config_text(backend: str = "local", branding: Branding | None = None) -> str:
-    """The commented configuration a new workspace starts with."""
+def config_text(
+    backend: str = "local", namespace: str = "", branding: Branding | None = None
+) -> str:
+    """The commented configuration a new workspace starts with (`namespace`: its calendar
+    UID namespace, random when not given; `branding`: the team's names and letterhead)."""
+    namespace = namespace or secrets.token_hex(5)
     b = branding or Branding()
     forms = build_forms(tuple((c, t) for c, _, t in DEFAULT_CRITERIA))
     lines = [
@@ -46,6 +51,16 @@ def config_text(backend: str = "local", branding: Branding | None = None) -> str
         'tracker = "tracker.xlsx"',
         'calendar = "calendar.ics"',
         'documents = "docs"',
+        "# calendar.ics is the file to share, or to publish as a feed: it holds no e-mail",
+        '# addresses. Attendees go to calendar_private; "shared" puts them in calendar.ics.',
+        'calendar_attendees = "private"',
+        'calendar_private = "calendar-attendees.ics"',
+        "# Makes this workspace's calendar UIDs its own. Never change it (calendars that",
+        "# subscribed or imported would see every event twice).",
+        f'calendar_uid_namespace = "{namespace}"',
+        "# Also copy calendar.ics here after each change (a web server's or a synced folder),",
+        "# so calendars subscribed to its address pick up later changes.",
+        '# calendar_feed = "/var/www/html/sos-sync/calendar.ics"',
         "",
         *letterhead_lines(b),
         "[google]",
@@ -118,7 +133,7 @@ def init_workspace(
             f"{folder} already holds a workspace ({CONFIG_NAME}); nothing was changed."
         )
     folder.mkdir(parents=True, exist_ok=True)
-    text = config_text(backend, branding or Branding())
+    text = config_text(backend, branding=branding or Branding())
     if spreadsheet_id:
         text = text.replace('spreadsheet_id = ""', f'spreadsheet_id = "{spreadsheet_id}"', 1)
     (folder / CONFIG_NAME).write_text(text, encoding="utf-8")

@@ -65,6 +65,14 @@ class _Current(Protocol):
     @property
     def fingerprint(self) -> str: ...
 
+    @property
+    def link(self) -> str: ...
+
+    @property
+    def duplicates(self) -> tuple[str, ...]: ...
+
+    def unchanged_since(self, recorded: str | None) -> bool: ...
+
 
 def plan_documents(
     wanted: Sequence[WantedDocument],
@@ -96,7 +104,12 @@ def plan_documents(
             continue
         try:
             digest = inputs_hash(w.kind, w.key, w.context, templates_dir)
-            kept = _kept(w, rec, current.get(w.key), digest)
+            cur = current.get(w.key)
+            if cur is not None:
+                problems.extend(_duplicate_problems(w, cur))
+                if rec is not None and cur.unchanged_since(rec.get("fingerprint")):
+                    record[w.key]["fingerprint"] = cur.fingerprint  # an older form upgraded
+            kept = _kept(w, rec, cur, digest)
             if kept is None and len(jobs) >= max_per_night:
                 deferred += 1
                 kept = "Waiting: generated on a later night (nightly limit)", None
@@ -146,9 +159,9 @@ def _kept(
                 rec,
                 w.key,
             )
-        edited = cur.fingerprint != rec.get("fingerprint")
+        edited = not cur.unchanged_since(rec.get("fingerprint"))
         return ("Generated; edited since by a person" if edited else "Generated"), None
-    if cur is not None and cur.fingerprint != rec.get("fingerprint"):
+    if cur is not None and not cur.unchanged_since(rec.get("fingerprint")):
         return "Edited by a person: not overwritten", _doc_problem(
             "doc_edited",
             f"The {label} for {w.school} changed in the tracker since it was generated, but "
@@ -186,6 +199,23 @@ def _template_problem(w: WantedDocument, exc: TemplateError) -> Problem:
         source_key=w.key,
         form="Documents",
     )
+
+
+def _duplicate_problems(w: WantedDocument, cur: _Current) -> list[Problem]:
+    """One problem per extra document found under the key (the same every night: reported once)."""
+    return [
+        Problem(
+            "doc_duplicate",
+            f"Two documents were found for the {KIND_LABELS[w.kind].lower()} for {w.school}; "
+            f"the sync keeps {cur.link} and left the other alone. Delete the other one.",
+            value=link,
+            school=w.school,
+            urn=w.urn,
+            source_key=w.key,
+            form="Documents",
+        )
+        for link in cur.duplicates
+    ]
 
 
 _SEND_PROBLEMS = {

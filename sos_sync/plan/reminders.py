@@ -15,7 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sos_sync.plan.documents import WantedDocument
+from sos_sync.plan.documents import DocumentsPlan, WantedDocument, merge_plans, plan_documents
+from sos_sync.plan.inbox import Inbox
+from sos_sync.plan.model import Night, SchoolRecord
+from sos_sync.plan.wanted_documents import common_context
 
 
 @dataclass(frozen=True)
@@ -78,3 +81,37 @@ def reminder_cases(
         if no_eoi:
             out.append(ReminderCase(urn, name, "no_eoi"))
     return out
+
+
+def plan_reminders(
+    night: Night,
+    records: Mapping[str, SchoolRecord],
+    positions: Mapping[str, Any],
+    inbox: Inbox,
+    dp: DocumentsPlan,
+) -> DocumentsPlan:
+    """The night's documents with the reminders it drafts."""
+    refused = {
+        str(r.values.get("urn", ""))
+        for rs in inbox.by_kind.values()
+        for r in rs
+        if not r.consent and r.values.get("urn")
+    }
+    facts = {
+        urn: (
+            rec.name or urn,
+            positions.get(urn),
+            urn in refused,
+            bool(rec.responses) and not any(r.kind == "eoi" for r in rec.responses),
+        )
+        for urn, rec in records.items()
+    }
+    config = night.config
+    cases = reminder_cases(facts, night.today, config.rules.renewal_warning_days)
+    common = {c.urn: common_context(night, records[c.urn]) for c in cases}
+    every = config.raw.documents.reminder_every_days
+    wanted = wanted_reminders(cases, common, dp.record, night.today, every)
+    room = max(0, config.raw.documents.max_per_night - len(dp.jobs))
+    night_docs = night.snapshot.documents
+    rp = plan_documents(wanted, night_docs, dp.record, config.templates_dir, night.today, room)
+    return merge_plans(dp, rp)
