@@ -94,7 +94,7 @@ def row_by_row(
 def documents_night(n: int) -> None:
     """Drive requests for `n` new documents: a lookup per document (before) vs the listing (now)."""
     with tempfile.TemporaryDirectory() as tmp:
-        ws = init_workspace(Path(tmp) / "ws")
+        ws = init_workspace(Path(tmp) / "ws", example="coventry")
         emu = start_in_thread()
         try:
             admin = EmulatorAdmin(emu.base_url)

@@ -90,3 +90,17 @@ def edit_word_template(path: Path, old: str, new: str) -> None:
                 document.save(str(path))
                 return
     raise AssertionError(f"{path.name}: `{old}` is not in any run")
+
+
+def small_docx(text: str) -> bytes:
+    """A small Word file (a heading and a paragraph), as a document store receives one."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Letter", 1)
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

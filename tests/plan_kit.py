@@ -31,7 +31,7 @@ def config(tmp: Path | None = None) -> Config:
         import tempfile
 
         root = Path(tmp or tempfile.mkdtemp(prefix="sos-plan-"))
-        _CONFIG["c"] = load_config(init_workspace(root / "ws"))
+        _CONFIG["c"] = load_config(init_workspace(root / "ws", example="coventry"))
     return _CONFIG["c"]
 
 
@@ -142,13 +142,28 @@ def codes_of(plan: Plan) -> list[str]:
     return sorted(p.code for p in plan.problems)
 
 
+def docx_text(data: bytes) -> str:
+    """The text of a rendered .docx: body, tables, header and footer."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs]
+        parts += [c.text for t in section.header.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
 def all_text(plan: Plan) -> str:
     """Every value the plan writes anywhere (tabs, calendar, documents), as one text."""
     parts = [str(c.value) for tp in plan.tab_plans for r in tp.rows for c in r.cells]
     if plan.calendar:
         parts += [repr(e.content()) for e in plan.calendar.hold]
     if plan.documents:
-        parts += [j.html for j in plan.documents.jobs]
+        parts += [docx_text(j.docx) for j in plan.documents.jobs]
     return "\n".join(parts)
 
 
@@ -184,7 +199,7 @@ class Nights:
         self.tabs: dict[str, TabData] = {}
         self.state = State()
         self.calendar: dict[str, object] = {}
-        self.documents: dict[str, str] = {}  # key -> the html last generated
+        self.documents: dict[str, bytes] = {}  # key -> the .docx last generated
         self.plans: list[Plan] = []
 
     def run(
@@ -220,7 +235,7 @@ class Nights:
             self.calendar = {e.key: e for e in plan.calendar.hold}
         if plan.documents is not None:
             new_extra["documents"] = plan.documents.record
-            self.documents.update({j.key: j.html for j in plan.documents.jobs})
+            self.documents.update({j.key: j.docx for j in plan.documents.jobs})
         self.state = State(plan.memory, {}, new_extra)
         self.plans.append(plan)
         return plan

@@ -228,7 +228,7 @@ def test_microsoft_forms_workbooks_sync_to_the_same_tracker_as_google_csvs(
     from sos_sync.ops.sample import write_demo_inbox
     from sos_sync.ops.workspace import init_workspace
 
-    ms = init_workspace(tmp_path / "ms")
+    ms = init_workspace(tmp_path / "ms", example="coventry")
     config = load_config(ms)
     google = tmp_path / "google-exports"
     google.mkdir()

@@ -93,8 +93,8 @@ def _outcome(ws: Path) -> dict[str, object]:
 
 
 def test_two_nights_end_as_one_run(tmp_path: Path) -> None:
-    one = init_workspace(tmp_path / "one")
-    two = init_workspace(tmp_path / "two")
+    one = init_workspace(tmp_path / "one", example="coventry")
+    two = init_workspace(tmp_path / "two", example="coventry")
     night1, night2 = _inbox(one)
     _write(one, night1 + night2)
     run_sync(one, TODAY)

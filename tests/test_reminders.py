@@ -54,9 +54,12 @@ def test_reminders_are_one_per_school_reason_and_period() -> None:
     common = {"100001": {"school": {"urn": "100001", "name": "Oak"}}}
     recorded = {"100001:reminder:stalled:2025-02-10": {}, "100001:reminder:consent:2025-01-01": {}}
     keys = [w.key for w in wanted_reminders(cases, common, recorded, today, 30)]
-    assert keys == ["100001:reminder:consent:2025-03-01"]  # stalled: only 19 days ago
-    assert not wanted_reminders(cases[:1], common, recorded, dt.date(2025, 3, 11), 30)
-    assert wanted_reminders(cases[:1], common, recorded, dt.date(2025, 3, 12), 30)
+    # stalled: the one of 10 February (19 days ago) is still the one; consent: a new one
+    assert keys == ["100001:reminder:stalled:2025-02-10", "100001:reminder:consent:2025-03-01"]
+    [kept] = wanted_reminders(cases[:1], common, recorded, dt.date(2025, 3, 11), 30)
+    assert kept.key == "100001:reminder:stalled:2025-02-10"
+    [new] = wanted_reminders(cases[:1], common, recorded, dt.date(2025, 3, 12), 30)
+    assert new.key == "100001:reminder:stalled:2025-03-12"
 
 
 def test_reasons_come_from_the_position_consent_and_eoi() -> None:

@@ -15,6 +15,7 @@ So a document is sent at most once, whatever stops the run and wherever.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -60,11 +61,14 @@ class Outbox:
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, isolation_level=None)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute(_SCHEMA)
-            yield db
+        try:
+            with closing(sqlite3.connect(self.path, isolation_level=None)) as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=FULL")
+                db.execute(_SCHEMA)
+                yield db
+        except sqlite3.OperationalError as exc:  # a full disk, a read-only folder: an OSError
+            raise OSError(errno.EIO, f"the outbox journal: {exc}", str(self.path)) from exc
 
     def entries(self) -> dict[str, Entry]:
         with self._db() as db:

@@ -140,7 +140,12 @@ def _build(doc: Document, total: str) -> tuple[bytes, int]:
     frame = Frame(left, body_bottom, width, page[1] - body_top - body_bottom, 0, 0, 0, 0)
     title = doc.core_properties.title or ""
     pdf = BaseDocTemplate(
-        out, pagesize=page, title=title, author=doc.core_properties.author or "", creator="sos-sync"
+        out,
+        pagesize=page,
+        title=title,
+        author=doc.core_properties.author or "",
+        creator="sos-sync",
+        invariant=1,  # no timestamp or random id: the same .docx gives the same PDF
     )
     pdf.addPageTemplates([PageTemplate("page", [frame], onPage=on_page)])
     pdf.build(story(doc))

@@ -62,12 +62,13 @@ def deliver_marked(
     there to show the send is not repeated).
     """
     outbox = Outbox(outbox_path(config.workspace))
-    if dry_run:
+    wanted = marked(tabs)
+    if dry_run or not (wanted or outbox.path.exists()):  # nothing to send, nothing sent yet
         return _with_sent(state, outbox.entries() if outbox.path.exists() else {}, {})
     outbox.settle_interrupted()
     entries = outbox.entries()
     local: dict[str, dict[str, str]] = {}
-    for key, word in marked(tabs).items():
+    for key, word in wanted.items():
         entry = entries.get(key)
         to, contact, school = _contact(tabs, key.split(":")[0])
         if not _due(entry, word, to):

@@ -28,6 +28,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,6 +184,7 @@ def render_document(
         props.comments = HASH_PREFIX + digest
         out = io.BytesIO()
         tpl.save(out)
+        data = _stable_zip(out.getvalue())
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"{path}: {exc.message} (in the template's merge fields)", template=path.name
@@ -191,7 +193,19 @@ def render_document(
         raise TemplateError(f"{path}: {exc}", template=path.name) from None
     except (KeyError, ValueError, OSError, SyntaxError) as exc:  # a damaged .docx or logo
         raise TemplateError(f"{path}: cannot render: {exc}", template=path.name) from None
-    return RenderedDocument(key, kind, title, out.getvalue(), digest)
+    return RenderedDocument(key, kind, title, data, digest)
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The .docx with fixed entry times: the same inputs give the same bytes, every night."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 def inputs_hash(kind: str, key: str, context: Mapping[str, Any], templates_dir: Path) -> str:

@@ -35,7 +35,7 @@ from sos_sync.plan.evidence import Evidence, draft_feedback_days, school_evidenc
 from sos_sync.plan.inbox import Inbox, read_inbox
 from sos_sync.plan.meetings import wanted_events
 from sos_sync.plan.model import NOTICES, Night, Plan, RKey, SchoolRecord, Snapshot, rkey
-from sos_sync.plan.reminders import plan_reminders
+from sos_sync.plan.reminders import plan_reminders, superseded
 from sos_sync.plan.rows import (
     Desired,
     document_rows,
@@ -123,7 +123,7 @@ def orphaned_documents(
     status: dict[str, str] = {}
     problems = []
     for key, rec in sorted(night.snapshot.state.extra.get("documents", {}).items()):
-        if key in want or rec.get("kind") == "reminder":  # a reminder is drafted once
+        if key in want or superseded(key, want):  # an older period's reminder is history
             continue
         urn, label = rec.get("urn", ""), KIND_LABELS.get(rec.get("kind", ""), "document")
         name = records[urn].name if urn in records else ""
@@ -214,9 +214,9 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
         config.raw.documents.max_per_night,
         backfill_cutoff(snapshot.state.extra, today),
     )
-    orphans, orphan_problems = orphaned_documents(night, wanted, records)
     evidence, positions = positions_of(night, records, dp)
-    dp = plan_reminders(night, records, positions, inbox, dp)
+    dp, reminders = plan_reminders(night, records, positions, inbox, dp)
+    orphans, orphan_problems = orphaned_documents(night, [*wanted, *reminders], records)
     attendees, signed = signups_by_event(records, config)
     events, meeting_problems = wanted_events(
         night, records, {u: e.milestones for u, e in evidence.items()}, positions, attendees

@@ -5,7 +5,8 @@ for renewal within `renewal_warning_days`, one of its responses came without con
 it signed up without an expression of interest. A reminder is a document like the others
 (template `reminder.docx`, a `Documents` row a lead marks `Send`); its key carries the day
 it was drafted, ``<urn>:reminder:<reason>:<day>``, and a new one is drafted only when the
-last one for that school and reason is `documents.reminder_every_days` old or more.
+last one for that school and reason is `documents.reminder_every_days` old or more (until
+then the last one is kept up to date, like any other document).
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ class ReminderCase:
     next_action: str = ""
 
 
+def superseded(key: str, wanted: set[str] | frozenset[str]) -> bool:
+    """A reminder of an earlier period for a school and reason that has a newer one."""
+    parts = key.split(":")
+    if len(parts) != 4 or parts[1] != "reminder":
+        return False
+    prefix = f"{parts[0]}:reminder:{parts[2]}:"
+    return any(w.startswith(prefix) and w > key for w in wanted)
+
+
 def last_drafted(recorded: Mapping[str, Any], urn: str, reason: str) -> dt.date | None:
     """The day of the latest reminder for this school and reason (None: never)."""
     prefix = f"{urn}:reminder:{reason}:"
@@ -51,8 +61,9 @@ def wanted_reminders(
     out = []
     for case in cases:
         last = last_drafted(recorded, case.urn, case.reason)
-        if last is not None and (today - last).days < every_days:
-            continue
+        # within the period the latest reminder is still the one wanted (kept up to date
+        # like any document, unless a person edited it); after it, a new one is drafted
+        day = last if last is not None and (today - last).days < every_days else today
         context = {
             **common[case.urn],
             "reason": case.reason,
@@ -60,7 +71,7 @@ def wanted_reminders(
             "renewal_due": case.renewal_due.isoformat() if case.renewal_due else None,
             "next_action": case.next_action,
         }
-        key = f"{case.urn}:reminder:{case.reason}:{today.isoformat()}"
+        key = f"{case.urn}:reminder:{case.reason}:{day.isoformat()}"
         out.append(WantedDocument(key, "reminder", case.urn, case.school, context))
     return out
 
@@ -89,8 +100,8 @@ def plan_reminders(
     positions: Mapping[str, Any],
     inbox: Inbox,
     dp: DocumentsPlan,
-) -> DocumentsPlan:
-    """The night's documents with the reminders it drafts."""
+) -> tuple[DocumentsPlan, list[WantedDocument]]:
+    """The night's documents with the reminders it drafts, and the reminders wanted."""
     refused = {
         str(r.values.get("urn", ""))
         for rs in inbox.by_kind.values()
@@ -114,4 +125,4 @@ def plan_reminders(
     room = max(0, config.raw.documents.max_per_night - len(dp.jobs))
     night_docs = night.snapshot.documents
     rp = plan_documents(wanted, night_docs, dp.record, config.templates_dir, night.today, room)
-    return merge_plans(dp, rp)
+    return merge_plans(dp, rp), wanted

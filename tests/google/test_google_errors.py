@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, fast_policy
+from helpers import small_docx
 
 from sos_sync.backends.google.backend import GoogleBackend
 from sos_sync.backends.google.clients import GoogleClients
@@ -55,6 +56,6 @@ def test_a_documents_folder_that_is_gone_is_a_404_not_a_sharing_hint(
     config = load_config(google_ws)
     store = GoogleDocumentStore(config, GoogleClients(config, pacer=Pacer(600, 100)))
     with pytest.raises(Permanent) as caught:
-        store.write_document("award_letter:1", "Award letter", "<p>Hi</p>", "h")
+        store.write_document("award_letter:1", "Award letter", small_docx("Hi"), "h")
     message = str(caught.value)
     assert " 404 " in message and "wrong or the item was deleted" in message
