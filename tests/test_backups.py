@@ -25,10 +25,11 @@ from sos_sync.ops.backups import restore_check, take_snapshot
 from sos_sync.ops.demo import prepare_demo
 from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
 from sos_sync.ops.sample import forms_timestamp
-from sos_sync.run.sync import RunResult, run_sync
+from sos_sync.run.report import RunReport
+from sos_sync.run.sync import run_sync
 from sos_sync.tracker.schema import all_tabs
 
-Sync = Callable[..., RunResult]
+Sync = Callable[..., RunReport]
 FORMULA_SCHOOL = '=HYPERLINK("https://evil.example","Click me")'  # URN 131011 in the demo inbox
 
 

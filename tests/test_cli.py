@@ -13,6 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sos_sync.run.state import read_runs
+
 ROOT = Path(__file__).resolve().parent.parent
 EXE = [sys.executable, "-c", "from sos_sync.cli.main import main; main()"]
 
@@ -93,8 +95,7 @@ def test_exit_1_when_the_run_fails_and_status_leads_with_it(workspace: Path) -> 
     (workspace / "tracker.xlsx").write_text("not a workbook")
     p = run("sync", "-w", str(workspace), "--today", "2025-07-14")
     assert p.returncode == 1
-    runs = (workspace / "state" / "runs.jsonl").read_text().splitlines()
-    assert json.loads(runs[-1])["ok"] is False
+    assert read_runs(workspace)[-1]["ok"] is False
     report = (workspace / "reports" / "2025-07-14.md").read_text()
     assert "FAILED" in report or "failed" in report
     s = run("status", "-w", str(workspace), "--json")

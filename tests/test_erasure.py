@@ -9,9 +9,9 @@ from pathlib import Path
 from helpers import TODAY, by_key, read_tab
 
 from sos_sync.ops.erase import erase
-from sos_sync.run.sync import RunResult
+from sos_sync.run.report import RunReport
 
-Sync = Callable[..., RunResult]
+Sync = Callable[..., RunReport]
 
 
 def _everything(ws: Path) -> str:

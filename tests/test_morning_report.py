@@ -16,7 +16,6 @@ from smtp_sink import SmtpSink
 from sos_sync.errors import ConfigError
 from sos_sync.run.morning_report import (
     MailSettings,
-    NightSummary,
     ReportNotSent,
     headline,
     needs_attention,
@@ -24,11 +23,12 @@ from sos_sync.run.morning_report import (
     send_report,
     write_report,
 )
+from sos_sync.run.report import RunReport
 
 DAY = dt.date(2026, 11, 28)
 CONTACT = "head@oakfield.sch.uk"
 
-BUSY = NightSummary(
+BUSY = RunReport(
     day=DAY,
     started="2026-11-28T02:30:04+00:00",
     ok=True,
@@ -50,7 +50,7 @@ BUSY = NightSummary(
     problems_open=2,
     writes=7,
 )
-QUIET = NightSummary(
+QUIET = RunReport(
     day=DAY,
     started="2026-11-28T02:30:04+00:00",
     ok=True,
@@ -60,7 +60,7 @@ QUIET = NightSummary(
     by_step={1: 40, 2: 12, 3: 5, 4: 3, 5: 1},
     problems_open=4,
 )
-FAILED = NightSummary(
+FAILED = RunReport(
     day=DAY,
     started="2026-11-28T02:30:04+00:00",
     ok=False,

@@ -99,11 +99,10 @@ def init(folder: Path, backend: str) -> None:
 
 
 def _print_plan(result: Any) -> None:
-    plan = result.plan
-    if plan.quiet:
+    if result.quiet:
         out.print("Nothing to change: the tracker already matches the responses.")
         return
-    for tp in plan.tab_plans:
+    for tp in result.tab_plans:
         new = [r for r in tp.rows if r.new]
         changed = [r for r in tp.rows if not r.new]
         out.print(f"[bold]{tp.tab}[/bold]: {len(new)} new row(s), {len(changed)} changed row(s)")
@@ -116,23 +115,22 @@ def _print_plan(result: Any) -> None:
 
 
 def _print_result(result: Any, workspace: Path | None = None) -> None:
-    plan = result.plan
     j = result.as_json()
-    out.print(_steps_table(plan.by_step))
+    out.print(_steps_table(result.by_step))
     out.print(
         f"Responses: {j['responses']['new']} new, {j['responses']['updated']} updated. "
         f"Schools: {j['schools']['created']} new, {j['schools']['updated']} changed. "
         f"Writes: {j['writes']}."
     )
-    if plan.failed_forms:
-        for kind, why in plan.failed_forms.items():
+    if result.failed_forms:
+        for kind, why in result.failed_forms.items():
             err.print(f"[red]Form {kind} failed closed:[/red] {why}")
-    n_new, n_open = len(plan.new_problems), len(plan.problems)
+    n_new, n_open = len(result.new_problems), len(result.problems)
     if n_open:
         out.print(
             f"[yellow]{n_open} problem(s) need a person[/yellow] ({n_new} new): see the `Needs review` tab."
         )
-        for p in plan.new_problems[:10]:
+        for p in result.new_problems[:10]:
             who = f"{p.school} ({p.urn})" if p.urn else p.school or p.source_key
             out.print(f"  - {who}: {p.reason}", markup=False, highlight=False)
         if n_new > 10:

@@ -27,7 +27,8 @@ from sos_sync.emulator import RunningEmulator, start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.ops.demo import prepare_demo
 from sos_sync.ops.sample import DEMO_LEAD_ENTRIES
-from sos_sync.run.sync import RunResult, run_sync
+from sos_sync.run.report import RunReport
+from sos_sync.run.sync import run_sync
 from sos_sync.tracker.schema import SCHOOLS
 
 STATE_FILE = "emulator-state.json"
@@ -184,7 +185,7 @@ def seed_world(emu: RunningEmulator, config: Config, lead_entries: bool) -> dict
     }
 
 
-def run_emulator_demo(out: Path, today: dt.date, inbox: Path | None = None) -> RunResult:
+def run_emulator_demo(out: Path, today: dt.date, inbox: Path | None = None) -> RunReport:
     """One night of the google backend against an emulator persisted in `out`."""
     fresh = not (out / CONFIG_NAME).exists()
     workspace = prepare_demo(out, inbox)

@@ -50,8 +50,9 @@ def erase(
     workspace: Path, today: dt.date, email: str | None = None, urn: str | None = None
 ) -> ErasureReport:
     """Suppress, remove documents, and run a night that writes the erasure."""
+    from sos_sync.backends.factory import make_backend
     from sos_sync.run.state import load_state, save_state
-    from sos_sync.run.sync import make_backend, run_sync
+    from sos_sync.run.sync import run_sync
     from sos_sync.tracker.schema import SCHOOLS
 
     if bool(email) == bool(urn):
@@ -78,21 +79,18 @@ def erase(
                 ).strip().lower() == email.strip().lower():
                     urns.add(u)
     removed = [k for k, rec in docs.items() if rec.get("urn") in urns]
-    store = getattr(backend, "documents", None)
     for k in removed:
-        if store is not None and hasattr(store, "delete_document"):
-            store.delete_document(k)
+        backend.documents.delete_document(k)
         docs.pop(k, None)
     if removed:
         state.extra["documents"] = docs
         save_state(ws, state)
     report.documents_removed = removed
     result = run_sync(ws, today)
-    if result.plan:
-        for tp in result.plan.tab_plans:
-            if tp.tab in ("Run log", "Dashboard"):
-                continue
-            n = sum(len(r.cells) for r in tp.rows)
-            if n:
-                report.cells[tp.tab] = n
+    for tp in result.tab_plans:
+        if tp.tab in ("Run log", "Dashboard"):
+            continue
+        n = sum(len(r.cells) for r in tp.rows)
+        if n:
+            report.cells[tp.tab] = n
     return report

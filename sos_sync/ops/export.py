@@ -11,9 +11,9 @@ from pathlib import Path
 
 import openpyxl
 
+from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import load_config
 from sos_sync.files import atomic_write_bytes
-from sos_sync.run.sync import make_backend
 from sos_sync.tracker.schema import all_tabs
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import load_config
 from sos_sync.errors import SosSyncError
 from sos_sync.run.state import read_runs
-from sos_sync.run.sync import make_backend
 from sos_sync.tracker.schema import NEEDS_REVIEW, SCHOOLS
 
 

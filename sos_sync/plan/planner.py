@@ -8,6 +8,7 @@ now, under the ownership rule of §4.2. The result is a frozen value that
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import Counter, defaultdict
@@ -42,8 +43,8 @@ from sos_sync.domain.responses import (
 from sos_sync.domain.steps import STAGE_LABELS, Milestones, Position, add_years, long_date, position
 from sos_sync.plan.calendar import CalendarPlan, meeting, parse_moment, plan_calendar
 from sos_sync.plan.documents import KIND_LABELS, DocumentsPlan, WantedDocument, plan_documents
-from sos_sync.run.morning_report import NightSummary
 from sos_sync.run.morning_report import headline as night_headline
+from sos_sync.run.report import Applied, RunReport
 from sos_sync.run.state import State
 from sos_sync.tracker.schema import (
     DASHBOARD,
@@ -80,6 +81,8 @@ class Snapshot:
     calendar: dict[str, CalendarEvent | None] = field(default_factory=dict)
     documents: dict[str, DocState] = field(default_factory=dict)
     suppressed: Suppression = field(default_factory=Suppression)
+    carried: Applied = field(default_factory=Applied)  # what a killed run already applied
+    resumed: RunReport | None = None  # a killed run's report, once its tracker write began
 
 
 @dataclass
@@ -101,17 +104,7 @@ class Plan:
     tab_plans: tuple[TabPlan, ...]
     memory: Memory
     pending: Memory
-    problems: tuple[Problem, ...]
-    new_problems: tuple[Problem, ...]
-    responses_new: int
-    responses_updated: int
-    schools_created: tuple[str, ...]
-    schools_updated: tuple[str, ...]
-    by_step: dict[int, int]
-    step_moves: tuple[tuple[str, str, int, int], ...]
-    stalled: int
-    failed_forms: dict[str, str]
-    new_by_kind: dict[str, int]
+    report: RunReport  # the night's counts and problems, as apply will report them
     positions: dict[str, Position]
     calendar: CalendarPlan | None = None
     documents: DocumentsPlan | None = None
@@ -984,15 +977,17 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
 
     changes = sum(d.plan.cell_count for d in p.diffs) + len(cp.writes) + len(dp.jobs)
     open_problems = sum(1 for pr in all_problems if pr.code not in NOTICES)
-    summary = NightSummary(
+    summary = RunReport(
         day=today,
         started=today.isoformat(),
         ok=True,
         error=None,
         backend=config.backend,
+        run_id=run_id,
         new_responses=dict(new_by_kind),
         updated_responses=responses_updated,
         schools_created=len(schools_diff.created),
+        schools_updated=len(schools_diff.updated),
         step_moves=tuple(sorted(moves)),
         by_step={s: by_step.get(s, 0) for s in range(1, 6)},
         stalled=stalled,
@@ -1000,10 +995,20 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
         events_updated=len(cp.updated),
         docs_created=sum(1 for j in dp.jobs if j.new),
         docs_updated=sum(1 for j in dp.jobs if not j.new),
+        docs_deferred=dp.deferred,
         problems_new=len(new_problems),
         problems_open=open_problems,
-        writes=changes,
+        failed_forms={str(k): v for k, v in snapshot.responses.failed.items()},
+        problems=tuple(all_problems),
+        new_problems=tuple(new_problems),
     )
+    if snapshot.resumed is not None and not changes:
+        summary = snapshot.resumed  # a killed run's tracker write landed: its report stands
+    else:
+        summary = summary.carrying(snapshot.carried)
+        changes += snapshot.carried.events_changed + snapshot.carried.docs_changed
+        summary = dataclasses.replace(summary, changes=changes)
+    changes = summary.changes
     headline = night_headline(summary)
     dashboard: dict[str, dict[str, str]] = {}
     if changes:  # the top of the Dashboard: what the last night with changes did
@@ -1043,14 +1048,14 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
                 "Run ID": run_id,
                 "Started": today.isoformat(),
                 "Backend": config.backend,
-                "Result": "OK" if not snapshot.responses.failed else "Completed; a form failed",
-                "New responses": str(responses_new),
-                "Updated responses": str(responses_updated),
-                "Schools created": str(len(schools_diff.created)),
-                "Schools moved": str(len(moves)),
-                "Events changed": "0",
-                "Documents changed": "0",
-                "New problems": str(len(new_problems)),
+                "Result": "OK" if not summary.failed_forms else "Completed; a form failed",
+                "New responses": str(summary.responses_new),
+                "Updated responses": str(summary.updated_responses),
+                "Schools created": str(summary.schools_created),
+                "Schools moved": str(len(summary.step_moves)),
+                "Events changed": str(summary.events_changed),
+                "Documents changed": str(summary.docs_changed),
+                "New problems": str(summary.problems_new),
                 "Cells written": str(changes),
                 "Summary": headline,
             }
@@ -1062,24 +1067,16 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
     for d in p.diffs:
         if d.plan.rows:
             pending[d.plan.tab] = {r.key: {c.column: c.value for c in r.cells} for r in d.plan.rows}
+    tab_plans = tuple(d.plan for d in p.diffs if d.plan.rows or d.plan.add_headers)
+    cells = sum(tp.cell_count for tp in tab_plans)
     return Plan(
         today=today,
         run_id=run_id,
         tabs=p.tabs,
-        tab_plans=tuple(d.plan for d in p.diffs if d.plan.rows or d.plan.add_headers),
+        tab_plans=tab_plans,
         memory=memory,
         pending=pending,
-        problems=tuple(all_problems),
-        new_problems=tuple(new_problems),
-        responses_new=responses_new,
-        responses_updated=responses_updated,
-        schools_created=tuple(schools_diff.created),
-        schools_updated=tuple(schools_diff.updated),
-        by_step={s: by_step.get(s, 0) for s in range(1, 6)},
-        step_moves=tuple(sorted(moves)),
-        stalled=stalled,
-        failed_forms={str(k): v for k, v in snapshot.responses.failed.items()},
-        new_by_kind=dict(new_by_kind),
+        report=dataclasses.replace(summary, cells=cells, tab_plans=tab_plans),
         positions=positions,
         calendar=cp,
         documents=dp,

@@ -1,6 +1,6 @@
 """The morning report: what changed overnight and what needs a human, in plain words.
 
-Built from a `NightSummary` (the counts of one run): a one-line `headline` for the
+Built from the night's `RunReport`: a one-line `headline` for the
 Dashboard and the Run log, a Markdown report written to `reports/YYYY-MM-DD.md`, and an
 optional e-mail. Reports may name schools and URNs, never contacts: every text this
 module produces passes through `redact_emails`. `needs_attention` is the sentence
@@ -14,7 +14,6 @@ import os
 import smtplib
 import ssl
 import tempfile
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sos_sync.errors import ConfigError, SosSyncError
 from sos_sync.run.logs import redact_emails
+from sos_sync.run.report import RunReport
 
 UK = ZoneInfo("Europe/London")
 STALE_AFTER = dt.timedelta(hours=48)
@@ -47,36 +47,12 @@ STEP_LABELS: dict[int, str] = {
 }
 
 
-@dataclass(frozen=True)
-class NightSummary:
-    """The counts of one nightly run, as the report needs them."""
-
-    day: dt.date
-    started: str
-    ok: bool
-    error: str | None
-    backend: str
-    new_responses: dict[str, int] = field(default_factory=dict)
-    updated_responses: int = 0
-    schools_created: int = 0
-    step_moves: tuple[tuple[str, str, int, int], ...] = ()
-    by_step: dict[int, int] = field(default_factory=dict)
-    stalled: int = 0
-    events_created: int = 0
-    events_updated: int = 0
-    docs_created: int = 0
-    docs_updated: int = 0
-    problems_new: int = 0
-    problems_open: int = 0
-    writes: int = 0
-
-
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """`1 school`, `2 schools`, `0 schools` (pass the plural when it is not just +s)."""
     return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
 
 
-def _moves(s: NightSummary) -> list[tuple[str, list[tuple[str, str, int]]]]:
+def _moves(s: RunReport) -> list[tuple[str, list[tuple[str, str, int]]]]:
     """Step moves grouped by where they went: ("moved to step 2", [(urn, name, from)])."""
     groups: dict[tuple[int, bool], list[tuple[str, str, int]]] = {}
     for urn, name, old, new in s.step_moves:
@@ -90,7 +66,7 @@ def _moves(s: NightSummary) -> list[tuple[str, list[tuple[str, str, int]]]]:
     return out
 
 
-def _responses(s: NightSummary) -> list[str]:
+def _responses(s: RunReport) -> list[str]:
     parts = [
         plural(n, "new " + one, "new " + many)
         for kind, (one, many) in FORM_NOUNS.items()
@@ -103,7 +79,7 @@ def _responses(s: NightSummary) -> list[str]:
     return parts
 
 
-def _changes(s: NightSummary) -> list[str]:
+def _changes(s: RunReport) -> list[str]:
     parts = _responses(s)
     if s.schools_created:
         parts.append(f"{plural(s.schools_created, 'new school')} added")
@@ -120,7 +96,7 @@ def _changes(s: NightSummary) -> list[str]:
     return parts
 
 
-def _problems(s: NightSummary, still: bool) -> str:
+def _problems(s: RunReport, still: bool) -> str:
     n = s.problems_open
     if not n:
         return ""
@@ -132,11 +108,11 @@ def _problems(s: NightSummary, still: bool) -> str:
     return f"{plural(n, 'problem')} {verb} you ({s.problems_new} new)"
 
 
-def _reason(s: NightSummary) -> str:
+def _reason(s: RunReport) -> str:
     return redact_emails((s.error or "no reason was recorded").strip().rstrip("."))
 
 
-def headline(s: NightSummary) -> str:
+def headline(s: RunReport) -> str:
     """One line for the Dashboard top and the Run log.
 
     "Last night: 3 new expressions of interest, 2 schools moved to step 2, 1 document
@@ -161,7 +137,7 @@ def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def render_markdown(s: NightSummary, school_names: bool = True) -> str:
+def render_markdown(s: RunReport, school_names: bool = True) -> str:
     """The report `reports/YYYY-MM-DD.md`: headline, what changed, schools per step,
     what needs a human and, after a failure, how to fix it.
 
@@ -263,7 +239,7 @@ def render_markdown(s: NightSummary, school_names: bool = True) -> str:
     return redact_emails("\n".join(lines))
 
 
-def write_report(workspace: Path, s: NightSummary) -> Path:
+def write_report(workspace: Path, s: RunReport) -> Path:
     """Write `reports/YYYY-MM-DD.md` atomically and return its path.
 
     A second run on the same day replaces that day's file; readers never see half a file.
@@ -308,7 +284,7 @@ class ReportNotSent(SosSyncError):
     """The morning e-mail could not be delivered; the message says why in one sentence."""
 
 
-def build_message(settings: MailSettings, s: NightSummary) -> EmailMessage:
+def build_message(settings: MailSettings, s: RunReport) -> EmailMessage:
     """The morning e-mail: the headline as subject, the Markdown report as plain text."""
     msg = EmailMessage()
     # Never shortened: the end of the headline says whether anything needs a person.
@@ -321,7 +297,7 @@ def build_message(settings: MailSettings, s: NightSummary) -> EmailMessage:
     return msg
 
 
-def send_report(settings: MailSettings, s: NightSummary) -> None:
+def send_report(settings: MailSettings, s: RunReport) -> None:
     """E-mail the morning report over SMTP (STARTTLS unless turned off).
 
     Does nothing when `settings.enabled` is False.

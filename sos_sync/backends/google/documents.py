@@ -117,6 +117,19 @@ class GoogleDocumentStore:
                 out[wanted[value]] = self._state(wanted[value], item)
         return out
 
+    def delete_document(self, key: str) -> None:
+        """Move the document for `key` to Drive's bin (a person can restore it for 30 days)."""
+        existing = self._find(key)
+        if existing is None:
+            return
+        self.clients.call(
+            self._files()
+            .update(fileId=existing["id"], body={"trashed": True}, supportsAllDrives=True)
+            .execute,
+            f"the documents folder {self.folder_id} (document {key})",
+            self._share,
+        )
+
     def write_document(self, key: str, title: str, html: str, inputs_hash: str) -> DocState:
         """Create or replace the document for `key`; its state as Drive holds it after the write."""
         files = self._files()
