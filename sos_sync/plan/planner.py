@@ -975,7 +975,8 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
             moves.append((urn, records[urn].name, int(before), pos.step))
     stalled = sum(1 for pos in positions.values() if pos.stalled)
 
-    changes = sum(d.plan.cell_count for d in p.diffs) + len(cp.writes) + len(dp.jobs)
+    changes = sum(d.plan.cell_count for d in p.diffs) + len(cp.created) + len(cp.updated)
+    changes += len(dp.jobs)
     open_problems = sum(1 for pr in all_problems if pr.code not in NOTICES)
     summary = RunReport(
         day=today,
@@ -1003,7 +1004,8 @@ def make_plan(snapshot: Snapshot, config: Config, today: dt.date, run_id: str) -
         new_problems=tuple(new_problems),
     )
     if snapshot.resumed is not None and not changes:
-        summary = snapshot.resumed  # a killed run's tracker write landed: its report stands
+        # a killed run's tracker write landed: its report stands
+        summary = dataclasses.replace(snapshot.resumed, problems=summary.problems)
     else:
         summary = summary.carrying(snapshot.carried)
         changes += snapshot.carried.events_changed + snapshot.carried.docs_changed
