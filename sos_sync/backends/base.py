@@ -130,6 +130,10 @@ class Backend(Protocol):
     @property
     def documents(self) -> DocumentStore: ...
 
+    def held_by(self) -> str | None:
+        """Who has the tracker open for editing (a sentence), or None when the sync may write."""
+        ...
+
     def prepare(self) -> int:
         """Set up a new tracker (tabs, drop-downs, protections); idempotent. Returns writes sent."""
         ...

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sos_sync.backends.base import Backend
+from sos_sync.errors import TrackerHeld
 from sos_sync.plan.planner import Plan
 from sos_sync.run.journal import CALENDAR, DOCUMENT, RESPONSES, RUN, TRACKER
 from sos_sync.run.report import Applied, RunReport
@@ -175,6 +176,9 @@ def _documents(run: _Run, backend: Backend) -> None:
 
 def _tracker(run: _Run, backend: Backend) -> None:
     plan = run.plan
+    who = backend.held_by()  # opened since the night began: the rest waits for the next run
+    if who:
+        raise TrackerHeld(f"{who}. The tracker was not written; the next run writes it (exit 75).")
     with run.checkpoint(f"{TRACKER}:intent"):
         run.state = State(run.state.memory, resolve(plan.pending, run.links), run.state.extra)
         run.journal(**{TRACKER: {"report": plan.report.to_record()}})

@@ -53,7 +53,7 @@ def run_night(
         result = run_sync(config.workspace, today, dry_run=dry_run, config=config)
     except SosSyncError as exc:
         if exc.exit_code == 75:
-            log.warning("another run holds the workspace; nothing was done")
+            log.warning("%s", exc)
             shutdown_logging()
             raise
         _record_failure(config, today, started, str(exc))

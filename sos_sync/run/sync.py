@@ -22,6 +22,7 @@ from typing import Any
 from sos_sync.backends.base import Backend
 from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import Config, load_config
+from sos_sync.errors import TrackerHeld
 from sos_sync.plan.planner import Plan, make_plan
 from sos_sync.run.apply import Hook, apply
 from sos_sync.run.journal import Recovered
@@ -43,6 +44,16 @@ def tidy(workspace: Path, backend: Backend) -> int:
         path.unlink(missing_ok=True)
         removed += 1
     return removed + backend.tidy()
+
+
+def check_free(backend: Backend) -> None:
+    """Stop before any write when a person has the tracker open (their save would undo ours)."""
+    who = backend.held_by()
+    if who:
+        raise TrackerHeld(
+            f"{who}. Nothing was written tonight: the night's changes wait until it is "
+            "closed, and the next run writes them (exit 75: a scheduler should try again)."
+        )
 
 
 def run_sync(
@@ -72,6 +83,8 @@ def run_sync(
             tidy(ws, backend)
             with StateStore(ws) as store:
                 plan, recovered = _plan(backend, config, store.load(), store.journal(), today)
+                if not plan.quiet:
+                    check_free(backend)
                 report = apply(plan, backend, store, recovered.state, recovered.carried, hook)
         return dataclasses.replace(
             report, requests=backend.requests(), seconds=time.perf_counter() - started

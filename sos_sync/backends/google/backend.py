@@ -52,6 +52,10 @@ class GoogleBackend:
 
         return prepare_spreadsheet(self.config, self.clients)
 
+    def held_by(self) -> str | None:
+        """A Google Sheet is edited by many at once: nobody holds it."""
+        return None
+
     def tidy(self) -> int:
         """Nothing half-written survives a kill on Google: every write is one request."""
         return 0

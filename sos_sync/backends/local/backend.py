@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sos_sync.backends.base import Check
 from sos_sync.backends.local.inbox import InboxSource
+from sos_sync.backends.local.office_locks import held_by
 from sos_sync.backends.local.stores import DocxDocuments, IcsCalendar
 from sos_sync.backends.local.xlsx import XlsxTracker
 from sos_sync.config.load import Config
@@ -28,6 +29,10 @@ class LocalBackend:
         self.tracker = XlsxTracker(config.path(config.raw.local.tracker))
         self.calendar = IcsCalendar(config.path(config.raw.local.calendar), config.workspace)
         self.documents = DocxDocuments(config.path(config.raw.local.documents), config.workspace)
+
+    def held_by(self) -> str | None:
+        """Excel's `~$tracker.xlsx` or LibreOffice's `.~lock.tracker.xlsx#` beside the tracker."""
+        return held_by(self.config.path(self.config.raw.local.tracker))
 
     def prepare(self) -> int:
         """A new `tracker.xlsx` is made by its first write: nothing to set up beforehand."""

@@ -37,6 +37,7 @@ class World:
     events: dict[str, CalendarEvent] = field(default_factory=dict)
     documents: dict[str, StoredDocument] = field(default_factory=dict)
     committed: int = 0  # response-cache commits
+    held_by: str | None = None  # a person holding the tracker open
 
 
 class MemorySource:
@@ -156,6 +157,9 @@ class MemoryBackend:
         self.tracker = MemoryTracker(self.world, self.faults)
         self.calendar = MemoryCalendar(self.world, self.faults)
         self.documents = MemoryDocuments(self.world, self.faults)
+
+    def held_by(self) -> str | None:
+        return self.world.held_by
 
     def prepare(self) -> int:
         return 0
