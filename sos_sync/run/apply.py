@@ -19,8 +19,9 @@ from sos_sync.errors import TrackerHeld
 from sos_sync.plan.planner import Plan
 from sos_sync.run.journal import CALENDAR, DOCUMENT, RESPONSES, RUN, TRACKER
 from sos_sync.run.report import Applied, RunReport
+from sos_sync.run.saveback import RUNS, tracker_runs
 from sos_sync.run.state import State, StateStore
-from sos_sync.tracker.schema import CellWrite, RowWrite, TabPlan
+from sos_sync.tracker.schema import RUN_LOG, CellWrite, RowWrite, TabPlan
 
 Hook = Callable[[str], None]  # called with each checkpoint's name once it is recorded
 
@@ -183,6 +184,10 @@ def _tracker(run: _Run, backend: Backend) -> None:
         run.state = State(run.state.memory, resolve(plan.pending, run.links), run.state.extra)
         run.journal(**{TRACKER: {"report": plan.report.to_record()}})
     writes = backend.tracker.apply(plan.tabs, _resolve_plans(plan.tab_plans, run.links))
+    extra = run.state.extra
+    if plan.run_id in plan.memory.get(RUN_LOG.name, {}):  # the file now carries this generation
+        extra = {**extra, RUNS: tracker_runs(extra, plan.run_id)}
+    run.store.run_id = plan.run_id
     with run.checkpoint(TRACKER):
-        run.state = State(resolve(plan.memory, run.links), {}, run.state.extra)
+        run.state = State(resolve(plan.memory, run.links), {}, extra)
         run.applied += Applied(writes=writes)

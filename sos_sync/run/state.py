@@ -36,6 +36,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cells (
     area TEXT NOT NULL, tab TEXT NOT NULL, row_key TEXT NOT NULL, data TEXT NOT NULL,
+    run_id TEXT NOT NULL DEFAULT '',  -- the run that last changed the row (stale save-backs)
     PRIMARY KEY (area, tab, row_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records (
     name TEXT NOT NULL, key TEXT NOT NULL, data TEXT NOT NULL,
@@ -104,6 +105,7 @@ class StateStore:
             )
         self._saved: dict[str, Rows] = {}
         self._objects: dict[str, object] = {}
+        self.run_id = ""  # stamped on the memory rows the next save changes
 
     def __enter__(self) -> StateStore:
         return self
@@ -178,13 +180,19 @@ class StateStore:
                 [(area, t, k) for t, k in gone],
             )
             self.db.executemany(
-                "INSERT OR REPLACE INTO cells (area, tab, row_key, data) VALUES (?, ?, ?, ?)",
-                [(area, t, k, _dumps(v)) for (t, k), v in changed],
+                "INSERT OR REPLACE INTO cells (area, tab, row_key, data, run_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(area, t, k, _dumps(v), self.run_id) for (t, k), v in changed],
             )
         for k in gone:
             del saved[k]
         for k, v in changed:
             saved[k] = json.loads(_dumps(v))  # a copy: later in-place edits are seen as changes
+
+    def row_runs(self) -> dict[tuple[str, str], str]:
+        """(tab, key) -> the run that last changed the sync's memory of that row."""
+        rows = self.db.execute("SELECT tab, row_key, run_id FROM cells WHERE area='memory'")
+        return {(t, k): r for t, k, r in rows}
 
     # ------------------------------------------------------------ journal and history
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import secrets
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +29,12 @@ from sos_sync.plan.planner import Plan, make_plan
 from sos_sync.run.apply import Hook, apply
 from sos_sync.run.journal import Recovered
 from sos_sync.run.lock import workspace_lock
-from sos_sync.run.read import needs_prepare, read_snapshot, reread_tabs
+from sos_sync.run.read import needs_prepare, read_snapshot, reread_tabs, tab_specs
 from sos_sync.run.report import RunReport
+from sos_sync.run.saveback import as_the_sync_left_it, detect, with_repair
 from sos_sync.run.state import STATE_DIR, State, StateStore, peek_state
+
+log = logging.getLogger("sos_sync.sync")
 
 
 def new_run_id(today: dt.date) -> str:
@@ -77,12 +82,13 @@ def run_sync(
         backend = backend or make_backend(config)
         if dry_run:
             state, journal = peek_state(ws)
-            plan, _ = _plan(backend, config, state, journal, today, prepare=False)
+            plan, _ = _plan(backend, config, state, journal, today, {}, prepare=False)
             report = dataclasses.replace(plan.report, dry_run=True)
         else:
             tidy(ws, backend)
             with StateStore(ws) as store:
-                plan, recovered = _plan(backend, config, store.load(), store.journal(), today)
+                state, journal = store.load(), store.journal()
+                plan, recovered = _plan(backend, config, state, journal, today, store.row_runs())
                 if not plan.quiet:
                     check_free(backend)
                 report = apply(plan, backend, store, recovered.state, recovered.carried, hook)
@@ -97,10 +103,23 @@ def _plan(
     state: State,
     journal: dict[str, Any],
     today: dt.date,
+    row_runs: Mapping[tuple[str, str], str],
     prepare: bool = True,
 ) -> tuple[Plan, Recovered]:
     snapshot, recovered = read_snapshot(backend, config, state, journal)
     if prepare and needs_prepare(snapshot) and backend.prepare():
         snapshot = reread_tabs(backend, config, snapshot)
     run_id = recovered.run_id or new_run_id(today)
-    return make_plan(snapshot, config, today, run_id), recovered
+    specs = tab_specs(config)
+    saveback = detect(recovered.state, snapshot.tabs, row_runs, specs)
+    if saveback is None:
+        return make_plan(snapshot, config, today, run_id), recovered
+    log.warning(
+        "the tracker was saved back from an older copy (it carries run %s, not the latest); "
+        "the sync's own later writes are put back",
+        saveback.generation,
+    )
+    snapshot = dataclasses.replace(
+        snapshot, tabs=as_the_sync_left_it(snapshot.tabs, saveback, specs)
+    )
+    return with_repair(make_plan(snapshot, config, today, run_id), saveback, specs), recovered
