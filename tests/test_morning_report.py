@@ -14,13 +14,11 @@ from pydantic import ValidationError
 from smtp_sink import SmtpSink
 
 from sos_sync.errors import ConfigError
+from sos_sync.run.mail import MailSettings, ReportNotSent, send_report
 from sos_sync.run.morning_report import (
-    MailSettings,
-    ReportNotSent,
     headline,
     needs_attention,
     render_markdown,
-    send_report,
     write_report,
 )
 from sos_sync.run.report import RunReport
