@@ -90,6 +90,9 @@ class StateStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.executescript(SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(cells)")}
+            if "run_id" not in columns:  # a state made before rows remembered their run
+                self.db.execute("ALTER TABLE cells ADD COLUMN run_id TEXT NOT NULL DEFAULT ''")
             version = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise ConfigError(
