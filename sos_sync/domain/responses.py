@@ -94,28 +94,29 @@ _EN_GB = re.compile(
 )
 
 
-def _hour(h: str, ampm: str | None) -> int:
-    if not ampm:
-        return int(h)
-    return int(h) % 12 + (12 if ampm.upper() == "PM" else 0)
-
-
-def _wall_time(y: int, mo: int, d: int, h: int, mi: int, se: int) -> dt.datetime | None:
-    """London wall-clock time (what an export shows without a zone) as UTC, or None."""
+def _moment(
+    ymdhms: tuple[str, ...], ampm: str | None, offset: dt.timedelta | None
+) -> dt.datetime | None:
+    """A wall time read from text (London's, or `offset` from UTC) as UTC; None if no such time."""
+    y, mo, d, h, mi, se = (int(p or 0) for p in ymdhms)
+    if h > (12 if ampm else 23):
+        return None
+    hour = h % 12 + (12 if ampm.upper() == "PM" else 0) if ampm else h
     try:
-        return dt.datetime(y, mo, d, h, mi, se, tzinfo=LONDON).astimezone(UTC)
+        local = dt.datetime(y, mo, d, hour, mi, se)
     except ValueError:
         return None
+    if offset is None:
+        return local.replace(tzinfo=LONDON).astimezone(UTC)
+    return (local - offset).replace(tzinfo=UTC)
 
 
 def parse_timestamp(text: str) -> dt.datetime | None:
     """Parse every timestamp form of SPEC §3 into an aware UTC datetime, or None.
 
-    RFC 3339 (Forms API), `YYYY/MM/DD h:mm:ss AM/PM GMT[±H]` (Forms CSV download) and
-    `DD/MM/YYYY HH:MM:SS` (en-GB linked sheets, Europe/London local time), and the
-    forms an export takes when re-saved in Excel: `20/06/2025 10:00` (no seconds),
-    `20.06.2025 10:00`, two-digit years, 12-hour clocks, the Forms CSV form without its
-    zone. A time without a zone is London wall-clock time.
+    RFC 3339 (Forms API), `YYYY/MM/DD h:mm:ss AM/PM GMT[±H]` (Forms CSV download),
+    `DD/MM/YYYY HH:MM:SS` (en-GB sheets) and what Excel makes of them on a re-save
+    (`20/06/2025 10:00`, `20.06.25 10:00`, no zone: London wall-clock time).
     """
     s = text.strip()
     if not s:
@@ -123,25 +124,15 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     m = _FORMS_CSV.match(s)
     if m:
         y, mo, d, h, mi, se, ampm, sign, oh, om = m.groups()
-        if int(h) > (12 if ampm else 23):
-            return None
-        if "GMT" not in s.upper():
-            return _wall_time(int(y), int(mo), int(d), _hour(h, ampm), int(mi), int(se or 0))
-        offset = dt.timedelta(hours=int(oh or 0), minutes=int(om or 0))
-        if sign == "-":
-            offset = -offset
-        try:
-            local = dt.datetime(int(y), int(mo), int(d), _hour(h, ampm), int(mi), int(se or 0))
-        except ValueError:
-            return None
-        return (local - offset).replace(tzinfo=UTC)
+        offset = None
+        if "GMT" in s.upper():
+            offset = dt.timedelta(hours=int(oh or 0), minutes=int(om or 0))
+            offset = -offset if sign == "-" else offset
+        return _moment((y, mo, d, h, mi, se), ampm, offset)
     m = _EN_GB.match(s)
     if m:
         d, _, mo, y, h, mi, se, ampm = m.groups()
-        if int(h) > (12 if ampm else 23):
-            return None
-        year = int(y) + 2000 if len(y) == 2 else int(y)
-        return _wall_time(year, int(mo), int(d), _hour(h, ampm), int(mi), int(se or 0))
+        return _moment((f"20{y}" if len(y) == 2 else y, mo, d, h, mi, se), ampm, None)
     try:
         parsed = dt.datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
     except ValueError:

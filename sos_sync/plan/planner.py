@@ -176,11 +176,14 @@ class _Planner:
         return out
 
     def _held_ids(self, kind: FormKind) -> set[str]:
-        """Response ids the tracker (or the sync's memory of it) already has for a form."""
+        """Response ids the tracker (or the sync's memory of it) already has for a form:
+        its rows, and the `Needs review` rows of responses that were never stored."""
         tab_name = self.c.forms[kind].tab
-        tab = self.s.tabs.get(tab_name)
-        held = set(tab.index("Response ID")[0]) if tab is not None else set()
-        return held | set(self.memory.get(tab_name, {}))
+        held = set(self.memory.get(tab_name, {}))
+        for name, column in ((tab_name, "Response ID"), ("Needs review", "Response or row")):
+            tab = self.s.tabs.get(name)
+            held.update(tab.index(column)[0] if tab is not None else ())
+        return held
 
     def resolve(self, by_kind: dict[FormKind, list[Response]]) -> dict[str, SchoolRecord]:
         schools_tab = self.s.tabs.get("Schools")

@@ -98,7 +98,10 @@ def apply(
         _documents(run, backend)
         _tracker(run, backend)
     else:
-        run.state = State(plan.memory, {}, state.extra)
+        extra = state.extra
+        if plan.documents is not None and not plan.documents.jobs:
+            extra = {**extra, "documents": plan.documents.record}  # older fingerprints, migrated
+        run.state = State(plan.memory, {}, extra)
     backend.source.commit()
     with run.checkpoint(RESPONSES):
         run.journal(**{RESPONSES: True})
