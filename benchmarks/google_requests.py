@@ -29,12 +29,12 @@ from sos_sync.backends.google.documents import GoogleDocumentStore
 from sos_sync.backends.google.transport import emulator_credentials, sheets_client
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.domain.report import RunReport
 from sos_sync.emulator import start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
 from sos_sync.ops.sample import DEMO_TODAY, generate_inbox
 from sos_sync.ops.workspace import init_workspace
-from sos_sync.run.report import RunReport
 from sos_sync.run.sync import run_sync
 
 APIS = ("forms", "sheets", "calendar", "drive", "docs")

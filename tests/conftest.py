@@ -10,11 +10,11 @@ import pytest
 from helpers import TODAY
 
 from sos_sync.config.load import load_config
+from sos_sync.domain.report import RunReport
 from sos_sync.emulator import RunningEmulator, start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.ops.sample import write_demo_inbox
 from sos_sync.ops.workspace import init_workspace
-from sos_sync.run.report import RunReport
 from sos_sync.run.sync import run_sync
 
 

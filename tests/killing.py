@@ -16,9 +16,9 @@ from sos_sync.backends.local.inbox import InboxSource
 from sos_sync.backends.memory.backend import MemoryBackend, World
 from sos_sync.backends.memory.faults import Faults, Killed
 from sos_sync.config.load import load_config
+from sos_sync.domain.report import RunReport
 from sos_sync.ops.sample import write_demo_inbox
 from sos_sync.ops.workspace import init_workspace
-from sos_sync.run.report import RunReport
 from sos_sync.run.state import load_state
 from sos_sync.run.sync import run_sync
 

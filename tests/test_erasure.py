@@ -8,8 +8,8 @@ from pathlib import Path
 
 from helpers import TODAY, by_key, read_tab
 
+from sos_sync.domain.report import RunReport
 from sos_sync.ops.erase import erase
-from sos_sync.run.report import RunReport
 
 Sync = Callable[..., RunReport]
 

@@ -13,6 +13,7 @@ import pytest
 from pydantic import ValidationError
 from smtp_sink import SmtpSink
 
+from sos_sync.domain.report import RunReport
 from sos_sync.errors import ConfigError
 from sos_sync.run.mail import MailSettings, ReportNotSent, send_report
 from sos_sync.run.morning_report import (
@@ -21,7 +22,6 @@ from sos_sync.run.morning_report import (
     render_markdown,
     write_report,
 )
-from sos_sync.run.report import RunReport
 
 DAY = dt.date(2026, 11, 28)
 CONTACT = "head@oakfield.sch.uk"

@@ -11,7 +11,7 @@ import icalendar
 from helpers import by_key, column_of, edit_tracker, read_tab, row_of
 
 from sos_sync.config.load import load_config
-from sos_sync.run.report import RunReport
+from sos_sync.domain.report import RunReport
 
 Sync = Callable[..., RunReport]
 

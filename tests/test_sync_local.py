@@ -14,10 +14,10 @@ from helpers import TODAY, by_key, column_of, edit_tracker, read_tab, row_of, tr
 
 from sos_sync.backends.local.backend import LocalBackend
 from sos_sync.config.load import load_config
+from sos_sync.domain.report import RunReport
 from sos_sync.errors import ConfigError, LockHeld
 from sos_sync.ops.sample import forms_timestamp
 from sos_sync.run.lock import workspace_lock
-from sos_sync.run.report import RunReport
 from sos_sync.run.state import load_state
 from sos_sync.run.sync import run_sync
 from sos_sync.tracker.schema import TabPlan, TabSpec

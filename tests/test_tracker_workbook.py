@@ -21,8 +21,8 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from sos_sync.backends.local.workbook.layout import marker_name
+from sos_sync.domain.report import RunReport
 from sos_sync.ops.demo import prepare_demo
-from sos_sync.run.report import RunReport
 
 Sync = Callable[..., RunReport]
 NEXT = TODAY + dt.timedelta(days=1)

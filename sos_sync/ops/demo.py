@@ -13,11 +13,11 @@ import openpyxl
 
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.domain.report import RunReport
 from sos_sync.errors import UsageError
 from sos_sync.ops.sample import DEMO_LEAD_ENTRIES, write_demo_inbox
 from sos_sync.ops.workspace import init_workspace
 from sos_sync.run.nightly import run_night
-from sos_sync.run.report import RunReport
 from sos_sync.tracker.schema import SCHOOLS
 
 

@@ -30,6 +30,7 @@ from sos_sync.domain.privacy import (
     redact,
     too_old,
 )
+from sos_sync.domain.report import Applied, RunReport
 from sos_sync.domain.responses import (
     LONDON,
     Problem,
@@ -44,7 +45,6 @@ from sos_sync.domain.steps import STAGE_LABELS, Milestones, Position, add_years,
 from sos_sync.plan.calendar import CalendarPlan, meeting, parse_moment, plan_calendar
 from sos_sync.plan.documents import KIND_LABELS, DocumentsPlan, WantedDocument, plan_documents
 from sos_sync.run.morning_report import headline as night_headline
-from sos_sync.run.report import Applied, RunReport
 from sos_sync.run.state import State
 from sos_sync.tracker.schema import (
     DASHBOARD,

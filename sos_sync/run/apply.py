@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from sos_sync.backends.base import Backend
+from sos_sync.domain.report import Applied, RunReport
 from sos_sync.errors import TrackerHeld
 from sos_sync.plan.planner import Plan
 from sos_sync.run.journal import CALENDAR, DOCUMENT, RESPONSES, RUN, TRACKER
-from sos_sync.run.report import Applied, RunReport
 from sos_sync.run.saveback import RUNS, tracker_runs
 from sos_sync.run.state import State, StateStore
 from sos_sync.tracker.schema import RUN_LOG, CellWrite, RowWrite, TabPlan

@@ -28,7 +28,7 @@ from typing import Any
 
 from sos_sync.backends.base import DocState
 from sos_sync.domain.calendar import CalendarEvent
-from sos_sync.run.report import Applied, RunReport
+from sos_sync.domain.report import Applied, RunReport
 from sos_sync.run.state import State
 
 RUN, CALENDAR, DOCUMENT, TRACKER, RESPONSES = "run", "calendar", "document", "tracker", "responses"

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sos_sync.domain.report import RunReport
 from sos_sync.run.logs import redact_emails
-from sos_sync.run.report import RunReport
 
 UK = ZoneInfo("Europe/London")
 STALE_AFTER = dt.timedelta(hours=48)

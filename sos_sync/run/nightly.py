@@ -17,12 +17,12 @@ import logging
 from pathlib import Path
 
 from sos_sync.config.load import Config, load_config
+from sos_sync.domain.report import RunReport, failed_report
 from sos_sync.errors import SosSyncError
 from sos_sync.files import atomic_write_text
 from sos_sync.run.logs import current_log_file, setup_logging, shutdown_logging
 from sos_sync.run.mail import ReportNotSent, send_report
 from sos_sync.run.morning_report import render_markdown
-from sos_sync.run.report import RunReport, failed_report
 from sos_sync.run.state import append_run
 from sos_sync.run.sync import new_run_id, run_sync
 

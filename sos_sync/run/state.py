@@ -85,6 +85,9 @@ class StateStore:
     def __init__(self, workspace: Path) -> None:
         self.path = state_path(workspace)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._saved: dict[str, Rows] = {}
+        self._objects: dict[str, object] = {}
+        self.run_id = ""  # stamped on the memory rows the next save changes
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -106,9 +109,6 @@ class StateStore:
             raise ConfigError(
                 f"{self.path}: unknown state format; was it written by a newer sos-sync?"
             )
-        self._saved: dict[str, Rows] = {}
-        self._objects: dict[str, object] = {}
-        self.run_id = ""  # stamped on the memory rows the next save changes
 
     def __enter__(self) -> StateStore:
         return self

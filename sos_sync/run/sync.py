@@ -24,13 +24,13 @@ from typing import Any
 from sos_sync.backends.base import Backend
 from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import Config, load_config
+from sos_sync.domain.report import RunReport
 from sos_sync.errors import TrackerHeld
 from sos_sync.plan.planner import Plan, make_plan
 from sos_sync.run.apply import Hook, apply
 from sos_sync.run.journal import Recovered
 from sos_sync.run.lock import workspace_lock
 from sos_sync.run.read import needs_prepare, read_snapshot, reread_tabs, tab_specs
-from sos_sync.run.report import RunReport
 from sos_sync.run.saveback import as_the_sync_left_it, detect, with_repair
 from sos_sync.run.state import STATE_DIR, State, StateStore, peek_state
 

@@ -18,12 +18,12 @@ from sos_sync.backends.google.retry import Pacer, RetryPolicy
 from sos_sync.backends.google.transport import emulator_credentials, sheets_client
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.domain.report import RunReport
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.ops.demo import prepare_demo
 from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
 from sos_sync.ops.sample import DEMO_TODAY
-from sos_sync.run.report import RunReport
 from sos_sync.run.sync import run_sync
 
 TODAY = DEMO_TODAY
