@@ -48,7 +48,8 @@ def _new_catchup_response(ws: Path) -> None:
     path = ws / "inbox" / spec.inbox_file
     with path.open(encoding="utf-8-sig", newline="") as fh:
         new = dict(next(csv.DictReader(fh)))
-    new["Timestamp"] = forms_timestamp(dt.datetime(2025, 7, 12, 10, tzinfo=dt.UTC))
+    # sent long ago (found late), so it is no new activity for the school (SPEC §6.4)
+    new["Timestamp"] = forms_timestamp(dt.datetime(2024, 10, 2, 10, tzinfo=dt.UTC))
     new["School URN"] = "131003"
     new["School name"] = "Canal Side Academy"
     with path.open("a", encoding="utf-8", newline="") as fh:

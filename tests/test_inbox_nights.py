@@ -153,11 +153,6 @@ def test_a_damaged_export_on_a_later_night_fails_its_form_and_says_so(
     assert problems, "the failed form has a Needs review row naming the export"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the plan side of fail-closed (issue 11, plan helper): a failed form must "
-    "change nothing derived from it; today the plan drops the form's responses",
-)
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_a_damaged_export_on_a_later_night_regresses_nothing(workspace: Path, damage: str) -> None:
     night(workspace, TODAY)

@@ -16,6 +16,7 @@ changed since the last one: the file is never rewritten whole. A `state.json` (a
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -97,6 +98,8 @@ class StateStore:
             if "run_id" not in columns:  # a state made before rows remembered their run
                 self.db.execute("ALTER TABLE cells ADD COLUMN run_id TEXT NOT NULL DEFAULT ''")
             version = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        except sqlite3.OperationalError as exc:
+            raise _os_error(exc, self.path) from exc
         except sqlite3.DatabaseError as exc:
             raise ConfigError(
                 f"{self.path}: the run state is damaged ({exc}). Restore it from a backup, or "
@@ -122,13 +125,16 @@ class StateStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic checkpoint: everything inside lands together, or none of it."""
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise _os_error(exc, self.path) from exc
 
     # ------------------------------------------------------------ state
 
@@ -240,6 +246,13 @@ class StateStore:
         for path in (old, history):
             if path.exists():
                 path.replace(path.with_name(path.name + ".migrated"))
+
+
+def _os_error(exc: sqlite3.OperationalError, path: Path) -> OSError:
+    """SQLite's disk faults as the OSError they are (one plain line naming the path)."""
+    text = str(exc).lower()
+    code = errno.ENOSPC if "full" in text else errno.EACCES if "readonly" in text else errno.EIO
+    return OSError(code, str(exc), str(path))
 
 
 def _read_json_state(path: Path) -> State:
