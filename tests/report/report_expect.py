@@ -14,7 +14,13 @@ from helpers import read_tab
 
 from sos_sync.domain.steps import Milestones, position
 
-RESPONSE_TABS = ("EOI responses", "Audit responses", "Event sign-ups", "Applications", "Catch-up requests")
+RESPONSE_TABS = (
+    "EOI responses",
+    "Audit responses",
+    "Event sign-ups",
+    "Applications",
+    "Catch-up requests",
+)
 MILESTONES = (
     "EOI received",
     "Pledge signed",

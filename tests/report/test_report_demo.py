@@ -67,7 +67,9 @@ def test_the_demo_year_in_numbers(demo: Path) -> None:
     """The figures a reader can check by eye in the demo's inbox and lead entries."""
     report = build_report(demo, resolve_period(TODAY, year="2024-25"))
     values = {h.key: h.value for h in report.headline}
-    assert values["awards"] == 1 and report.figure("awards").schools == (("131007", "Foxhill Junior School"),)
+    assert values["awards"] == 1 and report.figure("awards").schools == (
+        ("131007", "Foxhill Junior School"),
+    )
     assert report.figure("renewals").schools == (("131008", "Greenway Primary School"),)
     assert values["finals"] == 2 and values["drafts"] == 2
     assert "Between 1 September 2024 and today" in report.narrative
@@ -126,7 +128,7 @@ def test_every_format_is_written_and_names_schools_never_people(demo: Path) -> N
         wb.sheetnames
     )
     cells = [c for row in wb["Appendix"].iter_rows(values_only=True) for c in row]
-    assert "'=HYPERLINK(\"https://evil.example\",\"Click me\")" in cells  # stays text
+    assert '\'=HYPERLINK("https://evil.example","Click me")' in cells  # stays text
     everything = html + text + json.dumps(report.as_json(), ensure_ascii=False)
     for person in PEOPLE:
         assert person not in everything
@@ -145,7 +147,9 @@ def test_the_command_keeps_every_report_and_prints_json(demo: Path) -> None:
     j = runner.invoke(cli, [*args, "--json"])
     data = json.loads(j.output)
     assert data["ok"] and data["path"] is None
-    assert data["headline"]["awards"]["schools"] == [{"urn": "131007", "school": "Foxhill Junior School"}]
+    assert data["headline"]["awards"]["schools"] == [
+        {"urn": "131007", "school": "Foxhill Junior School"}
+    ]
     assert data["tables"]["Step funnel"][0]["Reached this step"] == 14
     bad = runner.invoke(cli, [*args[:5], "--year", "2024-26", "--json"])
     assert bad.exit_code == 2 and json.loads(bad.output)["ok"] is False
@@ -165,6 +169,8 @@ def test_terms_cover_every_day_of_the_year_once() -> None:
 
 def test_xlsx_holds_the_numbers_of_the_json(demo: Path) -> None:
     report = build_report(demo, resolve_period(TODAY, year="2024-25"))
-    wb = openpyxl.load_workbook(io.BytesIO(write_report(report, demo / "t.xlsx", TODAY).read_bytes()))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(write_report(report, demo / "t.xlsx", TODAY).read_bytes())
+    )
     rows = list(wb["Headline figures"].iter_rows(values_only=True))[1:]
     assert [r[1] for r in rows] == [h.value for h in report.headline]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .source import STAGE_LABELS
 
@@ -56,9 +57,14 @@ def steps_chart(table: pd.DataFrame) -> Chart:
         step="post" if len(table) < 20 else None,
     )
     sources = set(table["Source"])
-    sub = "from the nightly run history" if sources == {"run history"} else (
-        "from milestone dates" if sources == {"milestones"} else
-        "from the run history; weeks without a night filled from milestone dates"
+    sub = (
+        "from the nightly run history"
+        if sources == {"run history"}
+        else (
+            "from milestone dates"
+            if sources == {"milestones"}
+            else "from the run history; weeks without a night filled from milestone dates"
+        )
     )
     ax.set_title(f"{title}\n({sub})", fontsize=12)
     ax.set_xlabel("Date")
@@ -72,7 +78,9 @@ def steps_chart(table: pd.DataFrame) -> Chart:
 def funnel_chart(table: pd.DataFrame) -> Chart:
     title = "Step funnel: schools that have reached each step"
     if int(table["Reached this step"].sum()) == 0:
-        return Chart("funnel", title, None, "No school had reached a step by the end of the period.")
+        return Chart(
+            "funnel", title, None, "No school had reached a step by the end of the period."
+        )
     fig = _figure(height=3.4)
     ax = fig.add_subplot()
     labels = [f"{s} {STAGE_LABELS[s]}" for s in table["Step"]]
@@ -134,5 +142,5 @@ def attendance_chart(table: pd.DataFrame) -> Chart:
     ax.set_ylabel("Event")
     ax.legend(fontsize=8, loc="lower right")
     ax.set_xlim(0, max(int(table["Signed up"].max()), 1) * 1.15 + 0.5)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return Chart("attendance", title, _png(fig))

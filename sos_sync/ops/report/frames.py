@@ -81,9 +81,7 @@ def _cells(tab: object, cols: tuple[str, ...]) -> list[tuple[str, ...]]:
     out = []
     for row in tab.rows:  # type: ignore[attr-defined]
         out.append(
-            tuple(
-                row[i].strip() if i is not None and i < len(row) and row[i] else "" for i in idx
-            )
+            tuple(row[i].strip() if i is not None and i < len(row) and row[i] else "" for i in idx)
         )
     return out
 
@@ -153,6 +151,7 @@ def event_frame(read: TrackerRead) -> pd.DataFrame:
         if not key:
             continue
         month_only = len(start) == 7 and start[4] == "-"
+        first: dt.date | None
         if month_only:
             first = dt.date(int(start[:4]), int(start[5:7]), 1)
             last = (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date()

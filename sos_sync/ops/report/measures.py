@@ -78,8 +78,9 @@ def _ts(day: dt.date) -> pd.Timestamp:
 class StepClock:
     """Works out every school's step on a given day from its milestones."""
 
-    def __init__(self, frames: Frames, rules: Rules) -> None:
+    def __init__(self, frames: Frames, rules: Rules, today: dt.date) -> None:
         self.rules = rules
+        self.today = today
         first = frames.evidence.groupby("URN")["Day"].min()
         dates = frames.schools.drop(columns=["School", "Phase", "Step override"])
         self.rows: list[tuple[str, dict[str, dt.date | None], int | None, dt.date | None]] = []
@@ -90,16 +91,22 @@ class StepClock:
             self.rows.append(
                 (
                     str(urn),
-                    d,  # type: ignore[arg-type]
+                    d,
                     None if pd.isna(o) else int(o),
                     None if seen is None or pd.isna(seen) else seen.date(),
                 )
             )
 
     def on(self, day: dt.date) -> pd.Series:
-        """URN -> step on `day`; 0 for a school not yet seen by then."""
+        """URN -> step on `day`; 0 for a school not yet seen by then.
+
+        From today on, every date in the tracker counts, as the nightly sync counts it.
+        """
+        known_by = dt.date.max if day >= self.today else day
         out = {
-            urn: (step_on(d, o, day, self.rules) if seen is None or seen <= day else 0)
+            urn: (
+                step_on(d, o, day, self.rules, known_by) if seen is None or seen <= known_by else 0
+            )
             for urn, d, o, seen in self.rows
         }
         return pd.Series(out, dtype="int64")
@@ -122,17 +129,20 @@ def _refs(frames: Frames, urns: object) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: (p[1].lower(), p[0])))
 
 
-def last_activity_on(frames: Frames, day: dt.date) -> pd.Series:
-    """URN -> the school's last activity on `day`: `Last activity` when it is no later,
-    else the latest evidence up to that day. A school with no `Last activity` has none."""
+def last_activity_on(frames: Frames, day: dt.date, today: dt.date) -> pd.Series:
+    """URN -> the school's last activity on `day`, as `Last activity` in `Schools` has it
+    today (a panel booked for next month counts); for a day in the past, a later value is
+    replaced by the latest evidence up to that day. A school with no `Last activity` has none."""
     recorded = frames.schools["Last activity"].dropna()
+    if day >= today:
+        return recorded
     ev = frames.evidence[frames.evidence["Day"] <= _ts(day)]
     latest = ev.groupby("URN")["Day"].max().reindex(recorded.index)
     return recorded.where(recorded <= _ts(day), latest).dropna()
 
 
-def stalled_on(frames: Frames, day: dt.date, rules: Rules) -> pd.DataFrame:
-    last = last_activity_on(frames, day).dropna()
+def stalled_on(frames: Frames, day: dt.date, today: dt.date, rules: Rules) -> pd.DataFrame:
+    last = last_activity_on(frames, day, today)
     awarded = frames.schools["Awarded on"].reindex(last.index)
     not_awarded = awarded.isna() | (awarded > _ts(day))
     days_since = (_ts(day) - last).dt.days
@@ -185,16 +195,13 @@ def moved_up(frames: Frames, st: Standing) -> pd.DataFrame:
 def newly_awarded(frames: Frames, period: Period) -> pd.DataFrame:
     awarded = frames.schools["Awarded on"]
     mask = awarded.notna() & _in(awarded, period)
-    return (
-        pd.DataFrame(
-            {
-                "URN": awarded.index[mask],
-                "School": frames.schools["School"][mask].to_numpy(),
-                "Awarded on": awarded[mask].dt.date.to_numpy(),
-            }
-        )
-        .sort_values(["Awarded on", "School"], ignore_index=True)
-    )
+    return pd.DataFrame(
+        {
+            "URN": awarded.index[mask],
+            "School": frames.schools["School"][mask].to_numpy(),
+            "Awarded on": awarded[mask].dt.date.to_numpy(),
+        }
+    ).sort_values(["Awarded on", "School"], ignore_index=True)
 
 
 def _with_step(table: pd.DataFrame, st: Standing) -> pd.DataFrame:
@@ -209,7 +216,7 @@ def headlines(
     lists = Lists(
         moved_up=moved_up(frames, st),
         awarded=newly_awarded(frames, period),
-        stalled=_with_step(stalled_on(frames, period.as_of, rules), st),
+        stalled=_with_step(stalled_on(frames, period.as_of, period.today, rules), st),
         renewals=renewals_due(frames, period, rules),
     )
     urns: dict[str, object] = {

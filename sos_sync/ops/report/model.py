@@ -50,7 +50,10 @@ class Report:
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table behind the report, by sheet name (the `.xlsx` output)."""
         head = pd.DataFrame(
-            {"Figure": [h.label for h in self.headline], "Schools": [h.value for h in self.headline]}
+            {
+                "Figure": [h.label for h in self.headline],
+                "Schools": [h.value for h in self.headline],
+            }
         )
         return {
             "Headline figures": head,
@@ -119,7 +122,7 @@ def records(table: pd.DataFrame) -> list[dict[str, object]]:
 def build_from_frames(
     frames: Frames, period: Period, backend: str, rules: Any, history: list[Any]
 ) -> Report:
-    clock = StepClock(frames, rules)
+    clock = StepClock(frames, rules, period.today)
     st = standing(clock, period)
     heads, lists = headlines(frames, period, rules, st)
     durations = step_durations(frames, period)

@@ -20,19 +20,30 @@ import datetime as dt
 import pandas as pd
 
 from .frames import PHASE_ORDER, Frames
-from .measures import StepClock, Standing
+from .measures import Standing, StepClock
 from .period import Period
 from .source import STAGE_LABELS, NightCounts
 
 STEP_COLUMNS = [f"Step {s}" for s in range(1, 6)]
-LEFT_STEP = {1: "Getting started", 2: "Action planning", 3: "Draft application", 4: "Final application and assessment"}
+LEFT_STEP = {
+    1: "Getting started",
+    2: "Action planning",
+    3: "Draft application",
+    4: "Final application and assessment",
+}
 
 
 def steps_over_time(clock: StepClock, history: list[NightCounts], period: Period) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     nights = [n for n in history if period.start <= n.day <= period.as_of]
     for n in nights:
-        rows.append({"Day": n.day, **{f"Step {s}": n.by_step[s] for s in range(1, 6)}, "Source": "run history"})
+        rows.append(
+            {
+                "Day": n.day,
+                **{f"Step {s}": n.by_step[s] for s in range(1, 6)},
+                "Source": "run history",
+            }
+        )
     covered = {n.day for n in nights}
     day = period.start
     grid: list[dt.date] = []
@@ -47,7 +58,11 @@ def steps_over_time(clock: StepClock, history: list[NightCounts], period: Period
         steps = clock.on(day)
         counts = steps[steps > 0].value_counts()
         rows.append(
-            {"Day": day, **{f"Step {s}": int(counts.get(s, 0)) for s in range(1, 6)}, "Source": "milestones"}
+            {
+                "Day": day,
+                **{f"Step {s}": int(counts.get(s, 0)) for s in range(1, 6)},
+                "Source": "milestones",
+            }
         )
     frame = pd.DataFrame(rows, columns=["Day", *STEP_COLUMNS, "Source"])
     return frame.sort_values("Day", ignore_index=True)
@@ -75,7 +90,13 @@ def _entries(rec: pd.Series, first_seen: pd.Timestamp | None) -> list[tuple[int,
     parts = [d("Pledge signed"), d("SLT commitment"), d("Audit completed")]
     e2 = max(p for p in parts if p is not None) if all(p is not None for p in parts) else None
     finals = [x for x in (d("Final submitted"), d("Panel date"), d("Visit date")) if x is not None]
-    for step, when in ((1, e1), (2, e2), (3, d("Draft submitted")), (4, min(finals) if finals else None), (5, d("Awarded on"))):
+    for step, when in (
+        (1, e1),
+        (2, e2),
+        (3, d("Draft submitted")),
+        (4, min(finals) if finals else None),
+        (5, d("Awarded on")),
+    ):
         if when is not None:
             out.append((step, when))
     return out
