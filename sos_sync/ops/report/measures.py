@@ -81,21 +81,16 @@ class StepClock:
     def __init__(self, frames: Frames, rules: Rules, today: dt.date) -> None:
         self.rules = rules
         self.today = today
-        first = frames.evidence.groupby("URN")["Day"].min()
-        dates = frames.schools.drop(columns=["School", "Phase", "Step override"])
-        self.rows: list[tuple[str, dict[str, dt.date | None], int | None, dt.date | None]] = []
-        for urn, rec in dates.iterrows():
-            d = {k: (v.date() if not pd.isna(v) else None) for k, v in rec.items()}
-            o = frames.schools.at[urn, "Step override"]
-            seen = first.get(urn)
-            self.rows.append(
-                (
-                    str(urn),
-                    d,
-                    None if pd.isna(o) else int(o),
-                    None if seen is None or pd.isna(seen) else seen.date(),
-                )
-            )
+        schools = frames.schools
+        first = frames.evidence.groupby("URN")["Day"].min().reindex(schools.index)
+        cols = [c for c in schools.columns if c not in ("School", "Phase", "Step override")]
+        as_dates = {c: [None if pd.isna(v) else v.date() for v in schools[c]] for c in cols}
+        overrides = [None if pd.isna(o) else int(o) for o in schools["Step override"]]
+        seen = [None if pd.isna(v) else v.date() for v in first]
+        self.rows: list[tuple[str, dict[str, dt.date | None], int | None, dt.date | None]] = [
+            (str(urn), {c: as_dates[c][i] for c in cols}, overrides[i], seen[i])
+            for i, urn in enumerate(schools.index)
+        ]
 
     def on(self, day: dt.date) -> pd.Series:
         """URN -> step on `day`; 0 for a school not yet seen by then.

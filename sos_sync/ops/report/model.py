@@ -125,7 +125,7 @@ def build_from_frames(
     clock = StepClock(frames, rules, period.today)
     st = standing(clock, period)
     heads, lists = headlines(frames, period, rules, st)
-    durations = step_durations(frames, period)
+    durations = step_durations(clock, frames, period)
     att, by_phase = attendance(frames, period)
     report = Report(
         period=period,
