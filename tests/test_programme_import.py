@@ -14,9 +14,9 @@ from sos_sync.programme_import.offer import (
     ImportReport,
     academic_year_of,
     import_offer,
-    import_offer_file,
     short_title,
 )
+from sos_sync.programme_import.store import import_offer_file
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "coventry-sos-offer-2024-25.txt"
 REPO_SEED = Path(__file__).resolve().parents[1] / "config" / "programme-2024-25.toml"

@@ -73,6 +73,8 @@ class GoogleConfig(_Strict):
     auth: Literal["oauth", "service_account", "adc"] = "oauth"
     service_account_file: str = ""
     base_url: str = ""
+    # `demo --backend emulator`: the emulator's saved world; commands serve it themselves
+    emulator_state: str = ""
     send_updates: bool = False
     share_documents: bool = False
     full_pass_every_days: int = Field(default=7, ge=1)
@@ -202,11 +204,14 @@ def default_criteria() -> tuple[Criterion, ...]:
     return tuple(out)
 
 
-def load_config(workspace: Path, *, programme_optional: bool = False) -> Config:
+def load_config(
+    workspace: Path, *, programme_optional: bool = False, forms_optional: bool = False
+) -> Config:
     """Read and validate `sos-sync.toml` in `workspace`; raise ConfigError listing every problem.
 
     `programme_optional` lets `programme import` run when the programme file is missing
-    or broken (it is about to be written).
+    or broken (it is about to be written); `forms_optional` lets `forms create` run on a
+    google workspace whose forms do not exist yet (it is about to make them).
     """
     workspace = workspace.resolve()
     source = workspace / CONFIG_NAME
@@ -324,7 +329,7 @@ def load_config(workspace: Path, *, programme_optional: bool = False) -> Config:
             problems.append(f"{name}: google.spreadsheet_id: required for the google backend")
         for kind in FORM_KINDS:
             fc = form_settings[kind]
-            if not fc.form_id and not fc.response_tab:
+            if not fc.form_id and not fc.response_tab and not forms_optional:
                 problems.append(
                     f"{name}: forms.{kind}: set form_id (Forms API) or response_tab (linked sheet)"
                 )

@@ -57,6 +57,9 @@ class ProgrammeEvent(BaseModel):
     mode: str = ""
     form_label: str = ""
     notes: str = ""
+    # labels the sign-up form offered for this event before (a date moved, a label
+    # renamed): answers given with them still count for this event
+    former_labels: tuple[str, ...] = ()
 
     @field_validator("key")
     @classmethod
@@ -138,7 +141,9 @@ class Programme(BaseModel):
         return self
 
     def by_label(self) -> dict[str, ProgrammeEvent]:
-        return {e.form_label: e for e in self.events if e.form_label}
+        """Event by sign-up label; former labels too, the current ones winning."""
+        former = {old: e for e in self.events for old in e.former_labels}
+        return former | {e.form_label: e for e in self.events if e.form_label}
 
     def by_key(self) -> dict[str, ProgrammeEvent]:
         return {e.key: e for e in self.events}
@@ -157,7 +162,7 @@ def dump_programme(programme: Programme, header: str = "") -> str:
         "academic_year": programme.academic_year,
         "timezone": programme.timezone,
         "event": [
-            {k: v for k, v in e.model_dump().items() if v not in (None, "")}
+            {k: v for k, v in e.model_dump().items() if v not in (None, "", ())}
             for e in programme.events
         ],
     }

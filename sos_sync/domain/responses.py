@@ -34,6 +34,9 @@ class RawResponse:
     email: str
     answers: dict[str, Answer]
     source: str = ""
+    aliases: tuple[
+        str, ...
+    ] = ()  # ids an older version gave this response (tracker rows keep them)
 
 
 @dataclass(frozen=True)
@@ -82,17 +85,37 @@ class Response:
 # ---------------------------------------------------------------- timestamps
 
 _FORMS_CSV = re.compile(
-    r"^(\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) ?([AP]M) GMT(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$",
+    r"^(\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AP]M)?"
+    r"(?: ?GMT(?:([+-])(\d{1,2})(?::?(\d{2}))?)?)?$",
     re.I,
 )
-_EN_GB = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_EN_GB = re.compile(
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2}),? (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AP]M)?$", re.I
+)
+
+
+def _hour(h: str, ampm: str | None) -> int:
+    if not ampm:
+        return int(h)
+    return int(h) % 12 + (12 if ampm.upper() == "PM" else 0)
+
+
+def _wall_time(y: int, mo: int, d: int, h: int, mi: int, se: int) -> dt.datetime | None:
+    """London wall-clock time (what an export shows without a zone) as UTC, or None."""
+    try:
+        return dt.datetime(y, mo, d, h, mi, se, tzinfo=LONDON).astimezone(UTC)
+    except ValueError:
+        return None
 
 
 def parse_timestamp(text: str) -> dt.datetime | None:
     """Parse every timestamp form of SPEC §3 into an aware UTC datetime, or None.
 
     RFC 3339 (Forms API), `YYYY/MM/DD h:mm:ss AM/PM GMT[±H]` (Forms CSV download) and
-    `DD/MM/YYYY HH:MM:SS` (en-GB linked sheets, Europe/London local time).
+    `DD/MM/YYYY HH:MM:SS` (en-GB linked sheets, Europe/London local time), and the
+    forms an export takes when re-saved in Excel: `20/06/2025 10:00` (no seconds),
+    `20.06.2025 10:00`, two-digit years, 12-hour clocks, the Forms CSV form without its
+    zone. A time without a zone is London wall-clock time.
     """
     s = text.strip()
     if not s:
@@ -100,25 +123,25 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     m = _FORMS_CSV.match(s)
     if m:
         y, mo, d, h, mi, se, ampm, sign, oh, om = m.groups()
-        hour = int(h) % 12 + (12 if ampm.upper() == "PM" else 0)
+        if int(h) > (12 if ampm else 23):
+            return None
+        if "GMT" not in s.upper():
+            return _wall_time(int(y), int(mo), int(d), _hour(h, ampm), int(mi), int(se or 0))
         offset = dt.timedelta(hours=int(oh or 0), minutes=int(om or 0))
         if sign == "-":
             offset = -offset
         try:
-            local = dt.datetime(int(y), int(mo), int(d), hour, int(mi), int(se))
+            local = dt.datetime(int(y), int(mo), int(d), _hour(h, ampm), int(mi), int(se or 0))
         except ValueError:
             return None
         return (local - offset).replace(tzinfo=UTC)
     m = _EN_GB.match(s)
     if m:
-        d, mo, y, h, mi, se = m.groups()
-        try:
-            local = dt.datetime(
-                int(y), int(mo), int(d), int(h), int(mi), int(se or 0), tzinfo=LONDON
-            )
-        except ValueError:
+        d, _, mo, y, h, mi, se, ampm = m.groups()
+        if int(h) > (12 if ampm else 23):
             return None
-        return local.astimezone(UTC)
+        year = int(y) + 2000 if len(y) == 2 else int(y)
+        return _wall_time(year, int(mo), int(d), _hour(h, ampm), int(mi), int(se or 0))
     try:
         parsed = dt.datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
     except ValueError:

@@ -2,7 +2,7 @@
 
     from sos_sync.emulator import start_in_thread
     from sos_sync.emulator.client import EmulatorAdmin
-    from sos_sync.backends.google.transport import build_service, emulator_credentials, sheets_client
+    from sos_sync.emulator.clients import service, sheets_client
 
     with start_in_thread(state_file=None) as emu:          # or: sos-sync emulator serve --port 0
         admin = EmulatorAdmin(emu.base_url)
@@ -11,13 +11,20 @@
         admin.add_response("eoi", {"q1": "Hill Primary"}, submitted="2024-10-01T09:00:00Z")
         admin.create_calendar("sos@group.calendar.google.com")
         admin.create_folder("Feedback", folder_id="feedback-folder")
-        gc = sheets_client(emulator_credentials(), emu.base_url)
-        forms = build_service("forms", "v1", emulator_credentials(), emu.base_url)
+        gc = sheets_client(emu.base_url)
+        forms = service("forms", "v1", emu.base_url)
 
-Module map: `server` (HTTP, routing, persistence, faults, stats), `discovery` (routes and request
-validation from googleapiclient's discovery documents), `state`, `sheets`/`sheets_batch`/`grid`/
-`a1`/`cells`, `forms`, `calendar`, `drive`/`drive_query`/`drive_sharing`/`doc_import`, `docs`,
-`batch`, `faults`, `quota`, `stats`, `admin` (the `/_emulator/` API), `client`, `cli`.
+Fenced like moto: it imports nothing else from sos_sync, and has no import cycles.
+
+- core: `state` (the world as JSON), `core` (world + `faults` + `quota` + `stats`), `errors`,
+  `request`, `discovery` (routes and validation from googleapiclient's discovery documents),
+  `fields`; `router` (one API call), `server` (HTTP only), `batch`, `admin` (`/_emulator/`).
+- per API, model apart from HTTP handlers:
+  Sheets `grid`/`a1`/`cells`/`sheets_view`/`sheets_batch`/`sheets_tabs`/`sheets_ranges`/
+  `sheets_cells`/`sheets_metadata` | `sheets`, `sheets_values`;
+  Drive `drive_models`/`drive_query`/`doc_import` | `drive`, `drive_sharing`;
+  Docs `docs_models` | `docs`; Calendar `calendar_models` | `calendar`; Forms `forms`.
+- clients: `client` (admin API), `clients` (gspread / googleapiclient for tests), `cli`.
 """
 
 from sos_sync.emulator.server import RunningEmulator, make_server, running, start_in_thread

@@ -6,7 +6,7 @@
 | POST /_emulator/reset | - | empties the world, faults, statistics |
 | GET /_emulator/state | - | the whole world (debugging) |
 | POST /_emulator/settings | `{"serviceAccount": bool, "quotas": {api: per window}, "quotaWindowSeconds": 60}` | settings |
-| POST /_emulator/spreadsheets | `{spreadsheetId?, title, sheets?: [titles], parents?}` | Spreadsheet |
+| POST /_emulator/spreadsheets | `{spreadsheetId?, title, sheets?: [titles], parents?, locale?, timeZone?}` (a lead's sheet: en_GB / Europe/London unless given) | Spreadsheet |
 | POST /_emulator/forms | `{formId?, title, items: [{title, kind, questionId?, options?}]}` | Form |
 | POST /_emulator/forms/{id}/responses | `{"responses": [...]}` (bulk) or `{responseId?, answers: {qid or title: str or [str]}, respondentEmail?, lastSubmittedTime?}` | FormResponse |
 | PATCH /_emulator/forms/{id}/responses/{rid} | `{answers?, lastSubmittedTime?}` | FormResponse (newer lastSubmittedTime) |
@@ -14,6 +14,8 @@
 | POST /_emulator/calendars | `{id, summary?, timeZone?}` | calendar |
 | GET /_emulator/calendars/{id}/notifications | - | invitation e-mails Google would have sent |
 | POST /_emulator/drive/folders | `{id?, name, parents?}` | File |
+| POST /_emulator/drive/files/{id}/invisible-change | - | File (its `version` moved, nothing else) |
+| POST /_emulator/drive/files/{id}/private | `{"private": bool}` | File (private: Sheets answers 403) |
 | POST /_emulator/drive/shared-drives | `{id?, name}` | Drive |
 | GET /_emulator/stats, POST /_emulator/stats/reset, GET /_emulator/log?since=N | - | counters / log |
 | GET, POST, DELETE /_emulator/faults | a fault rule (see `faults.Fault`) | rules |
@@ -23,13 +25,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote
 
-from sos_sync.emulator import calendar, drive, forms, grid, sheets
-
-if TYPE_CHECKING:
-    from sos_sync.emulator.server import EmulatorServer
+from sos_sync.emulator import calendar_models, forms, grid
+from sos_sync.emulator import drive_models as drive
+from sos_sync.emulator.core import Core
+from sos_sync.emulator.sheets_view import public_spreadsheet
 
 Reply = tuple[int, Any]
 
@@ -43,7 +45,7 @@ class AdminError(Exception):
 
 
 def handle(
-    server: EmulatorServer, method: str, raw_path: str, query: dict[str, list[str]], body: bytes
+    server: Core, method: str, raw_path: str, query: dict[str, list[str]], body: bytes
 ) -> Reply:
     """Answer one admin request."""
     try:
@@ -66,7 +68,7 @@ def handle(
 
 
 def _dispatch(
-    server: EmulatorServer,
+    server: Core,
     method: str,
     path: list[str],
     query: dict[str, list[str]],
@@ -116,7 +118,7 @@ def _dispatch(
             raise AdminError(400, "a calendar needs an id")
         if body["id"] in state.calendars:
             raise AdminError(409, f"calendar {body['id']} exists")
-        new = calendar.new_calendar(
+        new = calendar_models.new_calendar(
             state,
             body["id"],
             body.get("summary", body["id"]),
@@ -128,6 +130,9 @@ def _dispatch(
         return 200, {"notifications": state.calendars[found.group(1)]["notifications"]}
     if route == "drive/folders" and method == "POST":
         return 200, _folder(state, body)
+    found = re.fullmatch(r"drive/files/([^/]+)/(invisible-change|private)", route)
+    if found and method == "POST":
+        return 200, _file_hook(state, found.group(1), found.group(2), body)
     if route == "drive/shared-drives" and method == "POST":
         drive_id = body.get("id") or state.new_id("0A", 19)
         state.drives[drive_id] = {
@@ -159,9 +164,16 @@ def _spreadsheet(state: Any, body: dict[str, Any]) -> dict[str, Any]:
     if spreadsheet_id in state.spreadsheets:
         raise AdminError(409, f"spreadsheet {spreadsheet_id} exists")
     title = body.get("title") or "Untitled spreadsheet"
-    book = grid.new_spreadsheet(state, spreadsheet_id, title, list(body.get("sheets") or []))
+    book = grid.new_spreadsheet(
+        state,
+        spreadsheet_id,
+        title,
+        list(body.get("sheets") or []),
+        body.get("locale") or "en_GB",
+        body.get("timeZone") or "Europe/London",
+    )
     drive.register_file(state, spreadsheet_id, title, drive.SHEET, body.get("parents"))
-    return sheets.public_spreadsheet(book)
+    return public_spreadsheet(book)
 
 
 def _folder(state: Any, body: dict[str, Any]) -> dict[str, Any]:
@@ -173,4 +185,15 @@ def _folder(state: Any, body: dict[str, Any]) -> dict[str, Any]:
         if parent not in state.files and parent not in state.drives and parent != drive.ROOT_ID:
             raise AdminError(404, f"parent {parent} not found")
     entry = drive.register_file(state, folder_id, body.get("name", "Folder"), drive.FOLDER, parents)
+    return drive.public_file(entry, True)
+
+
+def _file_hook(state: Any, file_id: str, hook: str, body: dict[str, Any]) -> dict[str, Any]:
+    if file_id not in state.files:
+        raise AdminError(404, f"file {file_id} not found")
+    if hook == "invisible-change":
+        entry = drive.invisible_change(state, file_id)
+    else:
+        entry = state.files[file_id]
+        entry["private"] = bool(body.get("private", True))
     return drive.public_file(entry, True)

@@ -7,11 +7,11 @@ import secrets
 from email import message_from_bytes
 from email.message import Message
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from urllib.parse import parse_qs
 
-if TYPE_CHECKING:
-    from sos_sync.emulator.server import EmulatorServer
+from sos_sync.emulator.core import Core
+from sos_sync.emulator.router import call
 
 MAX_CALLS = 1000
 
@@ -29,9 +29,8 @@ def _split_http(raw: bytes) -> tuple[str, str, dict[str, str], bytes]:
     return method.upper(), target, headers, body
 
 
-def handle(server: EmulatorServer, content_type: str, body: bytes) -> tuple[int, bytes, str]:
+def handle(server: Core, content_type: str, body: bytes) -> tuple[int, bytes, str]:
     """Run every part; answer multipart/mixed with `Content-ID: <response-...>` parts."""
-    from sos_sync.emulator.server import call
 
     message = message_from_bytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
     if not message.is_multipart():

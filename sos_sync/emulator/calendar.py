@@ -1,4 +1,4 @@
-"""Calendar v3: events insert / list / get / patch / update / delete, and calendars.get.
+"""Calendar v3 HTTP handlers: events insert / list / get / patch / update / delete, and calendars.get.
 
 Client ids must be base32hex (`a-v`, `0-9`, 5-1024 chars); an id already used (also by a
 deleted, i.e. cancelled, event) is a 409; deleting a cancelled event is a 410; all-day `end.date`
@@ -12,164 +12,45 @@ import copy
 import json
 import re
 import secrets
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sos_sync.emulator.calendar_models import (
+    check_attendees,
+    check_times,
+    find_calendar,
+    instant,
+    merge,
+    new_event,
+    notify,
+    public_event,
+    stamp,
+)
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
-from sos_sync.emulator.state import State, now_rfc3339
+from sos_sync.emulator.state import now_rfc3339
 
 _ID = re.compile(r"[a-v0-9]{5,1024}\Z")
-SERVICE_ACCOUNT_ATTENDEES = (
-    "Service accounts cannot invite attendees without Domain-Wide Delegation of Authority."
-)
 
 
-def new_calendar(
-    state: State, calendar_id: str, summary: str, time_zone: str = "Europe/London"
-) -> dict[str, Any]:
-    """Create a calendar (admin)."""
-    calendar = {
-        "id": calendar_id,
-        "summary": summary,
-        "timeZone": time_zone,
-        "events": {},
-        "notifications": [],
-    }
-    state.calendars[calendar_id] = calendar
-    return calendar
-
-
-def _calendar(req: Request) -> dict[str, Any]:
-    calendar = req.state.calendars.get(req.param("calendarId"))
-    if calendar is None:
-        raise ApiError(404, "Not Found", reason="notFound")
-    return calendar  # type: ignore[no-any-return]
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ApiError(400, f"Invalid time zone definition: {name}", reason="invalid") from exc
-
-
-def _normalise_time(value: Any, which: str, calendar: dict[str, Any]) -> dict[str, Any]:
-    if not isinstance(value, dict) or not (value.get("date") or value.get("dateTime")):
-        raise ApiError(400, f"Missing {which} time.", reason="required")
-    out = {k: v for k, v in value.items() if v is not None}
-    if out.get("date") and out.get("dateTime"):
-        raise ApiError(400, f"Invalid {which} time: both date and dateTime.", reason="invalid")
-    if out.get("date"):
-        try:
-            date.fromisoformat(out["date"])
-        except ValueError as exc:
-            raise ApiError(400, f"Invalid {which} time.", reason="invalid") from exc
-        return out
-    try:
-        moment = datetime.fromisoformat(out["dateTime"].replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ApiError(400, f"Invalid {which} time.", reason="invalid") from exc
-    zone_name = out.get("timeZone")
-    if moment.tzinfo is None:
-        if not zone_name:
-            raise ApiError(
-                400, f"Missing time zone definition for {which} time.", reason="required"
-            )
-        moment = moment.replace(tzinfo=_zone(zone_name))
-    target = _zone(zone_name or calendar["timeZone"])
-    out["dateTime"] = moment.astimezone(target).isoformat()
-    return out
-
-
-def _instant(when: dict[str, Any], calendar: dict[str, Any]) -> datetime:
-    if when.get("dateTime"):
-        return datetime.fromisoformat(when["dateTime"])
-    return datetime.combine(date.fromisoformat(when["date"]), time(), _zone(calendar["timeZone"]))
-
-
-def _check_times(event: dict[str, Any], calendar: dict[str, Any]) -> None:
-    event["start"] = _normalise_time(event.get("start"), "start", calendar)
-    event["end"] = _normalise_time(event.get("end"), "end", calendar)
-    if bool(event["start"].get("date")) != bool(event["end"].get("date")):
-        raise ApiError(
-            400,
-            "Start and end times must either both be date or both be dateTime.",
-            reason="invalid",
-        )
-    start, end = _instant(event["start"], calendar), _instant(event["end"], calendar)
-    if end < start or (event["start"].get("date") and end == start):
-        raise ApiError(400, "The specified time range is empty.", reason="timeRangeEmpty")
-
-
-def _check_attendees(req: Request, event: dict[str, Any]) -> None:
-    if event.get("attendees") and req.state.settings.get("serviceAccount"):
-        raise ApiError(403, SERVICE_ACCOUNT_ATTENDEES, reason="forbiddenForServiceAccounts")
-    for attendee in event.get("attendees") or []:
-        if not attendee.get("email") and not attendee.get("id"):
-            raise ApiError(400, "Missing attendee email.", reason="required")
-        attendee.setdefault("responseStatus", "needsAction")
-
-
-def _notify(req: Request, calendar: dict[str, Any], event: dict[str, Any], action: str) -> None:
-    mode = req.arg("sendUpdates") or ("all" if req.flag("sendNotifications") else "none")
-    if mode != "none" and event.get("attendees"):
-        calendar["notifications"].append(
-            {
-                "eventId": event["id"],
-                "action": action,
-                "sendUpdates": mode,
-                "to": [a.get("email") for a in event["attendees"]],
-            }
-        )
-
-
-def _stamp(event: dict[str, Any]) -> None:
-    event["updated"] = now_rfc3339()
-    event["etag"] = f'"{secrets.randbits(52)}"'
-
-
-def _merge(target: dict[str, Any], changes: dict[str, Any]) -> None:
-    for key, value in changes.items():
-        if value is None:
-            target.pop(key, None)
-        elif isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
-        else:
-            target[key] = copy.deepcopy(value)
+def _send_mode(req: Request) -> str:
+    return req.arg("sendUpdates") or ("all" if req.flag("sendNotifications") else "none")
 
 
 def events_insert(req: Request) -> tuple[int, Any]:
     """POST /calendar/v3/calendars/{calendarId}/events"""
-    calendar = _calendar(req)
+    calendar = find_calendar(req.state, req.param("calendarId"))
     body = copy.deepcopy(req.json())
     event_id = body.get("id") or secrets.token_hex(13)
     if not _ID.match(event_id):
         raise ApiError(400, "Invalid resource id value.", reason="invalid")
     if event_id in calendar["events"]:
         raise ApiError(409, "The requested identifier already exists.", reason="duplicate")
-    _check_times(body, calendar)
-    _check_attendees(req, body)
-    stamp = now_rfc3339()
-    event: dict[str, Any] = {
-        "kind": "calendar#event",
-        "id": event_id,
-        "status": "confirmed",
-        "htmlLink": f"https://www.google.com/calendar/event?eid={event_id}",
-        "created": stamp,
-        "creator": {"email": "owner@emulator.test"},
-        "organizer": {"email": calendar["id"], "displayName": calendar["summary"], "self": True},
-        "iCalUID": f"{event_id}@google.com",
-        "sequence": 0,
-        "reminders": {"useDefault": True},
-        "eventType": "default",
-    }
-    event.update({k: v for k, v in body.items() if v is not None})
-    event["id"] = event_id
-    _stamp(event)
+    check_times(body, calendar)
+    check_attendees(req.state, body)
+    event = new_event(calendar, event_id, body)
     calendar["events"][event_id] = event
-    _notify(req, calendar, event, "insert")
+    notify(calendar, event, "insert", _send_mode(req))
     return 200, event
 
 
@@ -180,59 +61,70 @@ def _event(req: Request, calendar: dict[str, Any]) -> dict[str, Any]:
     return event  # type: ignore[no-any-return]
 
 
+def _writable(req: Request, event: dict[str, Any], body: dict[str, Any]) -> None:
+    """A stale If-Match is 412; a cancelled event may only be revived, not edited (403)."""
+    wanted = next((v for k, v in req.headers.items() if k.lower() == "if-match"), None)
+    if wanted and wanted != "*" and wanted != event.get("etag"):
+        raise ApiError(412, "Precondition Failed", reason="conditionNotMet", location="If-Match")
+    if event["status"] == "cancelled" and body.get("status") not in ("confirmed", "tentative"):
+        raise ApiError(403, "Forbidden", reason="forbidden")
+
+
 def events_get(req: Request) -> tuple[int, Any]:
     """GET .../events/{eventId} (cancelled events too)."""
-    return 200, _event(req, _calendar(req))
+    return 200, _event(req, find_calendar(req.state, req.param("calendarId")))
 
 
 def events_patch(req: Request) -> tuple[int, Any]:
     """PATCH .../events/{eventId}: merge the given fields."""
-    calendar = _calendar(req)
+    calendar = find_calendar(req.state, req.param("calendarId"))
     event = _event(req, calendar)
     body = req.json()
     if body.get("id") not in (None, event["id"]):
         raise ApiError(400, "The event id cannot be changed.", reason="invalid")
+    _writable(req, event, body)
     work = copy.deepcopy(event)
-    _merge(work, body)
-    _check_times(work, calendar)
-    _check_attendees(req, work)
+    merge(work, body)
+    check_times(work, calendar)
+    check_attendees(req.state, work)
     work["sequence"] = int(event.get("sequence", 0)) + 1
-    _stamp(work)
+    stamp(work)
     calendar["events"][event["id"]] = work
-    _notify(req, calendar, work, "update")
+    notify(calendar, work, "update", _send_mode(req))
     return 200, work
 
 
 def events_update(req: Request) -> tuple[int, Any]:
     """PUT .../events/{eventId}: replace the event (server fields kept)."""
-    calendar = _calendar(req)
+    calendar = find_calendar(req.state, req.param("calendarId"))
     event = _event(req, calendar)
     body = copy.deepcopy(req.json())
     if body.get("id") not in (None, event["id"]):
         raise ApiError(400, "The event id cannot be changed.", reason="invalid")
-    _check_times(body, calendar)
-    _check_attendees(req, body)
+    _writable(req, event, body)
+    check_times(body, calendar)
+    check_attendees(req.state, body)
     keep = ("kind", "id", "htmlLink", "created", "creator", "organizer", "iCalUID", "eventType")
     work = {k: event[k] for k in keep if k in event}
     work["status"] = event["status"]
     work["reminders"] = {"useDefault": True}
     work.update({k: v for k, v in body.items() if v is not None})
     work["sequence"] = int(event.get("sequence", 0)) + 1
-    _stamp(work)
+    stamp(work)
     calendar["events"][event["id"]] = work
-    _notify(req, calendar, work, "update")
+    notify(calendar, work, "update", _send_mode(req))
     return 200, work
 
 
 def events_delete(req: Request) -> tuple[int, Any]:
     """DELETE .../events/{eventId}: the event becomes cancelled; its id stays taken."""
-    calendar = _calendar(req)
+    calendar = find_calendar(req.state, req.param("calendarId"))
     event = _event(req, calendar)
     if event["status"] == "cancelled":
         raise ApiError(410, "Resource has been deleted", reason="deleted")
     event["status"] = "cancelled"
-    _stamp(event)
-    _notify(req, calendar, event, "delete")
+    stamp(event)
+    notify(calendar, event, "delete", _send_mode(req))
     return 204, None
 
 
@@ -261,7 +153,7 @@ def _bound(req: Request, name: str) -> datetime | None:
 
 def events_list(req: Request) -> tuple[int, Any]:
     """GET .../events with extended-property filters, time window, paging."""
-    calendar = _calendar(req)
+    calendar = find_calendar(req.state, req.param("calendarId"))
     private = _property_filters(req.args("privateExtendedProperty"), "privateExtendedProperty")
     shared = _property_filters(req.args("sharedExtendedProperty"), "sharedExtendedProperty")
     if req.arg("syncToken") and (private or shared or req.arg("timeMin") or req.arg("q")):
@@ -292,9 +184,9 @@ def events_list(req: Request) -> tuple[int, Any]:
             continue
         if req.arg("iCalUID") and event.get("iCalUID") != req.arg("iCalUID"):
             continue
-        if low and _instant(event["end"], calendar) <= low:
+        if low and instant(event["end"], calendar) <= low:
             continue
-        if high and _instant(event["start"], calendar) >= high:
+        if high and instant(event["start"], calendar) >= high:
             continue
         haystack = " ".join(
             str(event.get(k, "")) for k in ("summary", "description", "location")
@@ -303,7 +195,7 @@ def events_list(req: Request) -> tuple[int, Any]:
             continue
         found.append(event)
     if req.arg("orderBy") == "startTime":
-        found.sort(key=lambda e: _instant(e["start"], calendar).astimezone(UTC))
+        found.sort(key=lambda e: instant(e["start"], calendar).astimezone(UTC))
     elif req.arg("orderBy") == "updated":
         found.sort(key=lambda e: e["updated"])
     query_key = json.dumps(sorted((k, v) for k, v in req.query.items() if k != "pageToken"))
@@ -328,7 +220,7 @@ def events_list(req: Request) -> tuple[int, Any]:
         "timeZone": calendar["timeZone"],
         "accessRole": "owner",
         "defaultReminders": [],
-        "items": chunk,
+        "items": [public_event(e) for e in chunk],
     }
     if offset + size < len(found):
         raw = json.dumps({"o": offset + size, "k": query_key}).encode()
@@ -340,7 +232,7 @@ def events_list(req: Request) -> tuple[int, Any]:
 
 def calendars_get(req: Request) -> tuple[int, Any]:
     """GET /calendar/v3/calendars/{calendarId}"""
-    calendar = _calendar(req)
+    calendar = find_calendar(req.state, req.param("calendarId"))
     return 200, {
         "kind": "calendar#calendar",
         "id": calendar["id"],

@@ -3,6 +3,11 @@
 A stored cell is `{"v": value}` plus `"f"` (the formula text) for formulas and `"d"` (the date
 style) for dates typed as dates. RAW keeps text as text (`"=1+1"`, `"0123"`); USER_ENTERED turns
 `=...` into a formula, `0123` into 123, `2024-05-19` into a date serial, `TRUE` into a boolean.
+
+The spreadsheet's locale decides how typed dates are read (`5/19/2024` is a date in en_US and
+text in en_GB; `19/05/2024` the other way round) and how numbers and dates are shown: a date typed
+in the locale's own pattern follows the locale, a number typed with thousands separators keeps
+them (`2,000,000.01`).
 """
 
 from __future__ import annotations
@@ -45,8 +50,16 @@ def _date_cell(groups: tuple[str | None, ...], style: str) -> Cell | None:
     return {"v": _serial(moment), "d": style + ("T" if hour is not None else "")}
 
 
-def user_entered(value: Any) -> Cell | None:
-    """Parse one input value as if typed into the UI; None clears the cell."""
+#: Decimal and thousands separators by locale language (English ones for the rest).
+_SEPARATORS = {"de": (",", "."), "fr": (",", "\u202f"), "es": (",", "."), "it": (",", ".")}
+
+
+def _month_first(locale: str) -> bool:
+    return locale in ("en_US", "en_PH", "en_CA") or locale.startswith("es_US")
+
+
+def user_entered(value: Any, locale: str = "en_GB") -> Cell | None:
+    """Parse one input value as if typed into the UI (in `locale`); None clears the cell."""
     if isinstance(value, (bool, int, float)):
         return {"v": value}
     text = str(value)
@@ -61,7 +74,12 @@ def user_entered(value: Any) -> Cell | None:
         return {"v": stripped.upper() == "TRUE"}
     if stripped and _NUMBER.match(stripped) and any(ch.isdigit() for ch in stripped):
         number = float(stripped.replace(",", ""))
-        return {"v": int(number) if number.is_integer() and "e" not in stripped.lower() else number}
+        cell: Cell | None = {
+            "v": int(number) if number.is_integer() and "e" not in stripped.lower() else number
+        }
+        if "," in stripped and cell is not None:
+            cell["g"] = len(stripped.partition(".")[2])  # grouped, with this many decimals
+        return cell
     if stripped.endswith("%") and _NUMBER.match(stripped[:-1]) and stripped[:-1]:
         return {"v": float(stripped[:-1].replace(",", "")) / 100, "p": True}
     iso = _ISO_DATE.match(stripped)
@@ -69,10 +87,12 @@ def user_entered(value: Any) -> Cell | None:
         cell = _date_cell(iso.groups(), "iso")
         if cell:
             return cell
-    gb = _GB_DATE.match(stripped)
-    if gb:
-        d, m, y, hh, mm, ss = gb.groups()
-        cell = _date_cell((y, m, d, hh, mm, ss), "gb")
+    local = _GB_DATE.match(stripped)
+    if local:
+        d, m, y, hh, mm, ss = local.groups()
+        if _month_first(locale):
+            d, m = m, d
+        cell = _date_cell((y, m, d, hh, mm, ss), "loc")
         if cell:
             return cell
     return {"v": text}
@@ -96,19 +116,28 @@ def _number_text(value: float | int) -> str:
     return str(value)
 
 
-def _date_text(serial: float, style: str) -> str:
+def _grouped(value: float | int, decimals: int, locale: str) -> str:
+    point, group = _SEPARATORS.get(locale.split("_")[0], (".", ","))
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", point).replace("\0", group)
+
+
+def _date_text(serial: float, style: str, locale: str) -> str:
     moment = _EPOCH + timedelta(days=float(serial))
     moment = moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
     with_time = style.endswith("T")
-    if style.startswith("gb"):
+    if style.startswith(("gb", "loc")) and _month_first(locale):
+        text = f"{moment.month}/{moment.day}/{moment.year}"
+        return text + f" {moment.hour}:{moment:%M:%S}" if with_time else text
+    if style.startswith(("gb", "loc")):
         text = moment.strftime("%d/%m/%Y")
         return text + moment.strftime(" %H:%M:%S") if with_time else text
     text = moment.strftime("%Y-%m-%d")
     return text + moment.strftime(" %H:%M:%S") if with_time else text
 
 
-def formatted(cell: Cell | None) -> str:
-    """FORMATTED_VALUE: what the cell shows."""
+def formatted(cell: Cell | None, locale: str = "en_GB") -> str:
+    """FORMATTED_VALUE: what the cell shows in a spreadsheet of this locale."""
     if cell is None:
         return ""
     value = cell["v"]
@@ -116,34 +145,38 @@ def formatted(cell: Cell | None) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
         if "d" in cell:
-            return _date_text(value, cell["d"])
+            return _date_text(value, cell["d"], locale)
+        if "g" in cell:
+            return _grouped(value, int(cell["g"]), locale)
         if cell.get("p"):
             return _number_text(round(value * 100, 10)) + "%"
         return _number_text(value)
     return str(value)
 
 
-def unformatted(cell: Cell | None, date_render: str = "SERIAL_NUMBER") -> Any:
+def unformatted(
+    cell: Cell | None, date_render: str = "SERIAL_NUMBER", locale: str = "en_GB"
+) -> Any:
     """UNFORMATTED_VALUE: numbers as numbers, dates as serials (or strings when asked)."""
     if cell is None:
         return ""
     value = cell["v"]
     if "d" in cell and date_render == "FORMATTED_STRING":
-        return formatted(cell)
+        return formatted(cell, locale)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-def render(cell: Cell | None, option: str, date_render: str) -> Any:
-    """Render a cell for `valueRenderOption`."""
+def render(cell: Cell | None, option: str, date_render: str, locale: str = "en_GB") -> Any:
+    """Render a cell for `valueRenderOption` in a spreadsheet of this locale."""
     if option == "FORMULA":
         if cell is not None and "f" in cell:
             return cell["f"]
-        return unformatted(cell, date_render)
+        return unformatted(cell, date_render, locale)
     if option == "UNFORMATTED_VALUE":
-        return unformatted(cell, date_render)
-    return formatted(cell)
+        return unformatted(cell, date_render, locale)
+    return formatted(cell, locale)
 
 
 # --------------------------------------------------------------------------------------------

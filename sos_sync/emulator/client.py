@@ -73,13 +73,18 @@ class EmulatorAdmin:
         spreadsheet_id: str | None = None,
         sheets: list[str] | None = None,
         parents: list[str] | None = None,
+        locale: str | None = None,
+        time_zone: str | None = None,
     ) -> dict[str, Any]:
-        """A spreadsheet (and its Drive file) with the given tabs (default `Sheet1`)."""
+        """A spreadsheet (and its Drive file) with the given tabs (default `Sheet1`), as a lead
+        makes one (en_GB / Europe/London unless `locale` / `time_zone` say otherwise)."""
         body = {
             "title": title,
             "spreadsheetId": spreadsheet_id,
             "sheets": sheets,
             "parents": parents,
+            "locale": locale,
+            "timeZone": time_zone,
         }
         return self._call("POST", "spreadsheets", {k: v for k, v in body.items() if v is not None})
 
@@ -227,3 +232,12 @@ class EmulatorAdmin:
     def deny(self, resource_id: str, count: int | None = None) -> dict[str, Any]:
         """403 permission denied on every request touching this spreadsheet/file/form/calendar id."""
         return self.add_fault("error", status=403, resource=resource_id, count=count)
+
+    # Google's own doings --------------------------------------------------------------------
+    def invisible_change(self, file_id: str) -> dict[str, Any]:
+        """Move a Drive file's `version` as Google does for changes nobody sees."""
+        return self._call("POST", f"drive/files/{file_id}/invisible-change")
+
+    def make_private(self, file_id: str, private: bool = True) -> dict[str, Any]:
+        """Take the file away from the caller (Sheets then answers 403, not 404)."""
+        return self._call("POST", f"drive/files/{file_id}/private", {"private": private})

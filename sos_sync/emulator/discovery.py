@@ -162,7 +162,7 @@ def parse_bool(text: str) -> bool | None:
 
 
 def validate_query(match: Match, query: dict[str, list[str]]) -> None:
-    """Refuse unknown query parameters, malformed booleans/integers and bad enum values."""
+    """Refuse malformed booleans/integers, bad enum values and unknown parameters (not on Drive)."""
     api = match.route.api
     spec_params: dict[str, Any] = match.route.spec.get("parameters", {})
     doc_params: dict[str, Any] = document(api).get("parameters", {})
@@ -171,7 +171,9 @@ def validate_query(match: Match, query: dict[str, list[str]]) -> None:
             continue
         param = spec_params.get(name) or doc_params.get(name)
         if param is None or param.get("location") == "path":
-            if api in ("drive", "calendar"):
+            if api == "drive":
+                continue  # Drive ignores parameters it does not know (gspread sends some)
+            if api == "calendar":
                 raise ApiError(
                     400,
                     f"Invalid parameter: {name}",
@@ -210,6 +212,25 @@ def _check_scalar(api: str, name: str, value: str, param: dict[str, Any]) -> Non
 _TOLERATED: dict[str, frozenset[str]] = {"drive": frozenset({"withLink"})}
 
 
+_LEGACY = frozenset({"drive", "calendar"})
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def _flatten(value: Any) -> Any:
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, list) and any(isinstance(v, list) for v in value):
+        flat: list[Any] = []
+        for item in value:
+            flat.extend(_flatten(item) if isinstance(item, list) else [item])
+        return flat
+    return value
+
+
 def validate_body(match: Match, body: Any) -> None:
     """Walk the request body against the method's request schema."""
     request = match.route.spec.get("request")
@@ -233,6 +254,8 @@ def _walk(api: str, schemas: dict[str, Any], schema: dict[str, Any], value: Any,
         extra = schema.get("additionalProperties")
         for key, item in value.items():
             where = f"{at}.{key}" if at else key
+            if key not in props and api not in _LEGACY and _camel(key) in props:
+                key = _camel(key)  # proto JSON accepts the field's snake_case name too
             if key in props:
                 _walk(api, schemas, props[key], item, where)
             elif extra is not None:
@@ -242,6 +265,8 @@ def _walk(api: str, schemas: dict[str, Any], schema: dict[str, Any], value: Any,
             else:
                 _unknown_name(api, key, at)
     elif kind == "array":
+        if api not in _LEGACY and "$ref" in schema.get("items", {}):
+            value = _flatten(value)  # one message or nested lists of messages: a flat list
         if not isinstance(value, list):
             _invalid_value(api, at, value)
         for i, item in enumerate(value):

@@ -1,4 +1,4 @@
-"""Drive v3: files list (q, paging, shared drives) / get / create / update / delete / copy, uploads, permissions.
+"""Drive v3 HTTP handlers: files list (q, paging, shared drives) / get / create / update / delete / copy, uploads.
 
 Spreadsheets and documents are Drive files too: creating one with a Google MIME type creates
 the spreadsheet or document; uploading `text/html` (or `text/plain`) as a Google Doc imports
@@ -12,120 +12,34 @@ import copy
 import json
 from typing import Any
 
-from sos_sync.emulator import docs, grid
+from sos_sync.emulator import grid
 from sos_sync.emulator.doc_import import import_paragraphs
+from sos_sync.emulator.docs_models import new_document
+from sos_sync.emulator.drive_models import (
+    DOC_MIME,
+    FOLDER,
+    ROOT_ID,
+    SHEET,
+    check_storage,
+    drive_of,
+    ensure_root,
+    file_not_found,
+    public_file,
+    register_file,
+)
 from sos_sync.emulator.drive_query import compile_query
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
 from sos_sync.emulator.state import State, now_rfc3339
 
-FOLDER = "application/vnd.google-apps.folder"
-SHEET = "application/vnd.google-apps.spreadsheet"
-ROOT_ID = "0AEmulatorMyDriveRootUk9PVA"
-ME = "owner@emulator.test"
-_DEFAULT = ("kind", "id", "name", "mimeType")
-
-
-def file_not_found(file_id: str) -> ApiError:
-    """Drive's 404."""
-    return ApiError(404, f"File not found: {file_id}.", reason="notFound", location="fileId")
-
-
-def _link(file_id: str, mime: str) -> str:
-    if mime == docs.DOC_MIME:
-        return f"https://docs.google.com/document/d/{file_id}/edit?usp=drivesdk"
-    if mime == SHEET:
-        return f"https://docs.google.com/spreadsheets/d/{file_id}/edit?usp=drivesdk"
-    if mime == FOLDER:
-        return f"https://drive.google.com/drive/folders/{file_id}"
-    return f"https://drive.google.com/file/d/{file_id}/view?usp=drivesdk"
-
-
-def drive_of(state: State, parents: list[str]) -> str | None:
-    """The shared drive a file with these parents lives in (None: My Drive)."""
-    for parent in parents:
-        if parent in state.drives:
-            return parent
-        entry = state.files.get(parent)
-        if entry and entry.get("driveId"):
-            return str(entry["driveId"])
-    return None
-
-
-def register_file(
-    state: State,
-    file_id: str,
-    name: str,
-    mime: str,
-    parents: list[str] | None = None,
-    app_properties: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """Add a Drive entry (used by admin seeding, Sheets create and Docs create too)."""
-    stamp = now_rfc3339()
-    parents = parents or [ROOT_ID]
-    entry: dict[str, Any] = {
-        "kind": "drive#file",
-        "id": file_id,
-        "name": name,
-        "mimeType": mime,
-        "parents": parents,
-        "trashed": False,
-        "starred": False,
-        "createdTime": stamp,
-        "modifiedTime": stamp,
-        "version": "1",
-        "webViewLink": _link(file_id, mime),
-        "appProperties": dict(app_properties or {}),
-        "properties": {},
-        "permissions": [
-            {
-                "kind": "drive#permission",
-                "id": "owner",
-                "type": "user",
-                "role": "owner",
-                "emailAddress": ME,
-            }
-        ],
-    }
-    shared = drive_of(state, parents)
-    if shared:
-        entry["driveId"] = shared
-    state.files[file_id] = entry
-    return entry
-
-
-def check_storage(state: State, parents: list[str] | None) -> None:
-    """A service account owns no storage: new files must go into a shared drive."""
-    if state.settings.get("serviceAccount") and not drive_of(state, parents or []):
-        raise ApiError(
-            403,
-            "Service Accounts do not have storage quota. Leverage shared drives "
-            "(https://developers.google.com/workspace/drive/api/guides/about-shareddrives), or use "
-            "OAuth delegation (http://support.google.com/a/answer/7281227) instead.",
-            reason="storageQuotaExceeded",
-            domain="usageLimits",
-        )
-
-
-def public_file(entry: dict[str, Any], full: bool) -> dict[str, Any]:
-    """The file resource: all fields when `fields` is given, else Drive's default four."""
-    visible = {k: v for k, v in entry.items() if k not in ("content", "text", "permissions")}
-    if not visible.get("appProperties"):
-        visible.pop("appProperties", None)
-    if not visible.get("properties"):
-        visible.pop("properties", None)
-    if full:
-        visible["permissions"] = copy.deepcopy(entry.get("permissions", []))
-        if "content" in entry:
-            visible["size"] = str(len(base64.b64decode(entry["content"])))
-        if not entry.get("driveId"):
-            visible["owners"] = [{"kind": "drive#user", "emailAddress": ME, "me": True}]
-        return visible
-    return {k: visible[k] for k in _DEFAULT if k in visible}
+MAX_PROPERTY_BYTES = 124
 
 
 def find_file(req: Request, file_id: str | None = None) -> dict[str, Any]:
     file_id = file_id or req.param("fileId")
+    if file_id == "root":
+        file_id = ROOT_ID
+        ensure_root(req.state)
     entry = req.state.files.get(file_id)
     if entry is None:
         raise file_not_found(file_id)
@@ -159,12 +73,19 @@ def _merge_props(target: dict[str, Any], changes: dict[str, Any] | None) -> None
     for key, value in (changes or {}).items():
         if value is None:
             target.pop(key, None)
-        else:
-            target[key] = str(value)
+            continue
+        if len(str(key).encode()) + len(str(value).encode()) > MAX_PROPERTY_BYTES:
+            raise ApiError(
+                400,
+                f"The limit of {MAX_PROPERTY_BYTES} bytes for a property key and value has "
+                f"been exceeded: {key}",
+                reason="invalidProperty",
+            )
+        target[key] = str(value)
 
 
 def _store_media(state: State, entry: dict[str, Any], media: bytes, media_type: str | None) -> None:
-    if entry["mimeType"] == docs.DOC_MIME:
+    if entry["mimeType"] == DOC_MIME:
         if media_type not in ("text/html", "text/plain", None):
             raise ApiError(
                 400,
@@ -174,7 +95,7 @@ def _store_media(state: State, entry: dict[str, Any], media: bytes, media_type: 
         doc = state.documents.get(entry["id"])
         paragraphs = import_paragraphs(media, media_type)
         if doc is None:
-            docs.new_document(state, entry["id"], entry["name"], paragraphs)
+            new_document(state, entry["id"], entry["name"], paragraphs)
         else:
             doc["paragraphs"] = paragraphs
             doc["revision"] += 1
@@ -207,15 +128,16 @@ def files_create(req: Request) -> tuple[int, Any]:
     if file_id in req.state.files:
         raise ApiError(409, "A file already exists with the provided ID.", reason="fileIdInUse")
     name = body.get("name") or "Untitled"
-    entry = register_file(req.state, file_id, name, mime, parents, body.get("appProperties"))
+    entry = register_file(req.state, file_id, name, mime, parents)
+    _merge_props(entry["appProperties"], body.get("appProperties"))
     _merge_props(entry["properties"], body.get("properties"))
     for key in ("description", "starred"):
         if body.get(key) is not None:
             entry[key] = body[key]
     if mime == SHEET:
-        grid.new_spreadsheet(req.state, file_id, name, [])
-    elif mime == docs.DOC_MIME and req.media is None:
-        docs.new_document(req.state, file_id, name)
+        grid.new_spreadsheet(req.state, file_id, name, [], *grid.API_LOCALE)
+    elif mime == DOC_MIME and req.media is None:
+        new_document(req.state, file_id, name)
     if req.media is not None:
         _store_media(req.state, entry, req.media, req.media_type)
     return 200, public_file(entry, bool(req.arg("fields")))
@@ -379,6 +301,8 @@ def files_list(req: Request) -> tuple[int, Any]:
     predicate = compile_query(req.arg("q") or "")
     found = []
     for entry in req.state.files.values():
+        if entry["id"] == ROOT_ID:
+            continue  # My Drive itself is never listed
         in_drive = entry.get("driveId")
         if drive_id and in_drive != drive_id:
             continue

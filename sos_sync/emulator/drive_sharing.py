@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sos_sync.emulator import docs
-from sos_sync.emulator.drive import ME, find_file
+from sos_sync.emulator.drive import find_file
+from sos_sync.emulator.drive_models import DOC_MIME, ME
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
 
@@ -135,7 +135,7 @@ def about_get(req: Request) -> tuple[int, Any]:
     return 200, {
         "kind": "drive#about",
         "user": {"kind": "drive#user", "emailAddress": ME, "me": True, "displayName": "Emulator"},
-        "importFormats": {"text/html": [docs.DOC_MIME], "text/plain": [docs.DOC_MIME]},
+        "importFormats": {"text/html": [DOC_MIME], "text/plain": [DOC_MIME]},
     }
 
 

@@ -47,6 +47,7 @@ class ApiError(Exception):
         reason: str | None = None,
         domain: str = "global",
         location: str | None = None,
+        details: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -55,6 +56,7 @@ class ApiError(Exception):
         self.reason = reason or _REASON.get(code, "error")
         self.domain = domain
         self.location = location
+        self.details = details
 
     def body(self, api: str) -> dict[str, Any]:
         """The JSON body Google would send for this error from `api`."""
@@ -71,6 +73,8 @@ class ApiError(Exception):
             error["errors"] = [detail]
         else:
             error["status"] = self.status
+        if self.details:
+            error["details"] = self.details
         return {"error": error}
 
 
@@ -81,3 +85,55 @@ def not_found(api: str, what: str = "") -> ApiError:
     if api == "calendar":
         return ApiError(404, "Not Found", reason="notFound")
     return ApiError(404, "Requested entity was not found.")
+
+
+def rate_limited(api: str, is_write: bool, per_window: int) -> ApiError:
+    """Google's 429: `RATE_LIMIT_EXCEEDED` ErrorInfo with the quota's metadata, and a Help link."""
+    service = f"{api}.googleapis.com"
+    metric = "Write requests" if is_write else "Read requests"
+    quota_limit = metric.title().replace(" ", "")
+    return ApiError(
+        429,
+        f"Quota exceeded for quota metric '{metric}' and limit '{metric} per minute per user' "
+        f"of service '{service}' for consumer 'project_number:000000000000'.",
+        reason="rateLimitExceeded",
+        domain="usageLimits",
+        details=[
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "RATE_LIMIT_EXCEEDED",
+                "domain": "googleapis.com",
+                "metadata": {
+                    "quota_limit": f"{quota_limit}PerMinutePerUser",
+                    "quota_metric": f"{service}/{metric.lower().replace(' ', '_')}",
+                    "quota_limit_value": str(per_window),
+                    "quota_location": "global",
+                    "service": service,
+                    "consumer": "projects/000000000000",
+                },
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.Help",
+                "links": [
+                    {
+                        "description": "Request a higher quota limit.",
+                        "url": "https://cloud.google.com/docs/quotas/help/request_increase",
+                    }
+                ],
+            },
+        ],
+    )
+
+
+def bad_field(message: str, field: str) -> ApiError:
+    """A 400 naming the field at fault, as `BadRequest.fieldViolations`."""
+    return ApiError(
+        400,
+        message,
+        details=[
+            {
+                "@type": "type.googleapis.com/google.rpc.BadRequest",
+                "fieldViolations": [{"field": field, "description": message}],
+            }
+        ],
+    )

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from sos_sync.emulator.errors import ApiError
+from sos_sync.emulator.errors import ApiError, rate_limited
 
 KINDS = ("error", "latency", "lost_reply")
 
@@ -84,6 +84,8 @@ def error_for(fault: Fault, api: str) -> ApiError:
         reason = "insufficientFilePermissions" if api == "drive" else "forbidden"
         if api == "drive" and fault.message is None:
             message = f"The user does not have sufficient permissions for file {fault.resource}."
+    if status == 429 and reason is None and fault.message is None:
+        return rate_limited(api, False, 60)
     if status == 429 and reason is None:
         reason = "rateLimitExceeded"
         domain = "usageLimits"

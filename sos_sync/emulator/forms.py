@@ -14,6 +14,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from sos_sync.emulator import forms_edit
 from sos_sync.emulator.errors import ApiError, not_found
 from sos_sync.emulator.request import Request
 from sos_sync.emulator.state import State
@@ -308,4 +309,5 @@ HANDLERS = {
     "forms.forms.get": forms_get,
     "forms.forms.responses.list": responses_list,
     "forms.forms.responses.get": responses_get,
+    **forms_edit.HANDLERS,
 }

@@ -8,7 +8,9 @@ dimension range and moves when rows are inserted or deleted.
 
 from __future__ import annotations
 
+import copy
 import random
+from collections.abc import Callable
 from typing import Any
 
 from sos_sync.emulator import a1
@@ -18,19 +20,28 @@ from sos_sync.emulator.state import State
 
 DEFAULT_ROWS = 1000
 DEFAULT_COLUMNS = 26
+MAX_CELLS = 10_000_000
+MAX_CELL_CHARS = 50_000
+#: What Google gives a spreadsheet created through the API (a lead's own may be en_GB).
+API_LOCALE = ("en_US", "Etc/GMT")
 
 
 def new_spreadsheet(
-    state: State, spreadsheet_id: str, title: str, sheet_titles: list[str]
+    state: State,
+    spreadsheet_id: str,
+    title: str,
+    sheet_titles: list[str],
+    locale: str = "en_GB",
+    time_zone: str = "Europe/London",
 ) -> dict[str, Any]:
     """Create and register an empty spreadsheet (and its Drive file entry is the caller's job)."""
     book: dict[str, Any] = {
         "spreadsheetId": spreadsheet_id,
         "properties": {
             "title": title,
-            "locale": "en_GB",
+            "locale": locale,
             "autoRecalc": "ON_CHANGE",
-            "timeZone": "Europe/London",
+            "timeZone": time_zone,
         },
         "sheets": [],
         "developerMetadata": [],
@@ -76,7 +87,10 @@ def new_sheet(book: dict[str, Any], props: dict[str, Any], first: bool = False) 
 
 
 def spreadsheet(state: State, spreadsheet_id: str) -> dict[str, Any]:
-    """The spreadsheet, or the Sheets 404."""
+    """The spreadsheet, or the Sheets 404 (403 when it exists but is not shared with us)."""
+    entry = state.files.get(spreadsheet_id)
+    if entry is not None and entry.get("private"):
+        raise ApiError(403, "The caller does not have permission")
     book = state.spreadsheets.get(spreadsheet_id)
     if book is None:
         raise not_found("sheets")
@@ -285,3 +299,52 @@ def _delete_metadata_span(
                 span["startIndex"] = start
         keep.append(meta)
     book["developerMetadata"] = keep
+
+
+class Invalid(Exception):
+    """A sub-request is not valid (message without the `Invalid requests[i]` prefix)."""
+
+
+#: One batchUpdate request kind: (state, spreadsheet copy, request body) -> reply.
+Kind = Callable[[State, dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
+def set_path(target: dict[str, Any], source: dict[str, Any], path: list[str]) -> None:
+    """Copy `source`'s value at `path` into `target` (None or absent clears it)."""
+    head = path[0]
+    if len(path) == 1:
+        if head in source and source[head] is not None:
+            target[head] = copy.deepcopy(source[head])
+        else:
+            target.pop(head, None)
+        return
+    target.setdefault(head, {})
+    set_path(target[head], source.get(head) or {}, path[1:])
+
+
+def sheet_of(book: dict[str, Any], span: dict[str, Any]) -> dict[str, Any]:
+    """The sheet a GridRange names (sheetId 0 when absent)."""
+    sheet = sheet_by_id(book, span.get("sheetId", 0))
+    if sheet is None:
+        raise Invalid(f"No grid with id: {span.get('sheetId', 0)}")
+    return sheet
+
+
+def locale(book: dict[str, Any]) -> str:
+    """The spreadsheet's locale (`en_GB`, `en_US` ...)."""
+    return str(book["properties"].get("locale") or "en_US")
+
+
+def check_cell_limit(book: dict[str, Any]) -> None:
+    """Google's 10 million cells per spreadsheet."""
+    total = sum(
+        int(s["properties"].get("gridProperties", {}).get("rowCount", 0))
+        * int(s["properties"].get("gridProperties", {}).get("columnCount", 0))
+        for s in book["sheets"]
+    )
+    if total > MAX_CELLS:
+        raise ApiError(
+            400,
+            "This action would increase the number of cells in the workbook above the limit "
+            f"of {MAX_CELLS} cells.",
+        )

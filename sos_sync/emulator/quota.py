@@ -11,7 +11,7 @@ import threading
 import time
 from collections import deque
 
-from sos_sync.emulator.errors import ApiError
+from sos_sync.emulator.errors import rate_limited
 
 
 class Quotas:
@@ -36,12 +36,5 @@ class Quotas:
             while seen and seen[0] <= now - window:
                 seen.popleft()
             if len(seen) >= limit:
-                kind = "Write" if is_write else "Read"
-                raise ApiError(
-                    429,
-                    f"Quota exceeded for quota metric '{kind} requests' and limit "
-                    f"'{kind} requests per minute per user' of service '{api}.googleapis.com'.",
-                    reason="rateLimitExceeded",
-                    domain="usageLimits",
-                )
+                raise rate_limited(api, is_write, limit)
             seen.append(now)

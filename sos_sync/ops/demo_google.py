@@ -12,7 +12,6 @@ have written (the demo's "yesterday afternoon") are left out: the Forms API has 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from gspread.utils import ValueInputOption
 
 from sos_sync.backends.google.responses import rfc3339
 from sos_sync.backends.local.inbox import read_csv_export
+from sos_sync.config.edit import set_config
 from sos_sync.config.load import CONFIG_NAME, Config, load_config
 from sos_sync.domain.forms import FORM_KINDS, FormKind, FormSpec
 from sos_sync.domain.responses import RawResponse, parse_timestamp, split_checkbox
@@ -32,46 +32,6 @@ from sos_sync.tracker.schema import SCHOOLS
 
 STATE_FILE = "emulator-state.json"
 CALENDAR_ID = "sos-sync-demo@group.calendar.google.com"
-
-
-def set_config(path: Path, section_values: dict[str, dict[str, str]]) -> None:
-    """Set `key = "value"` lines in sections of a TOML file, keeping its comments."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    section = ""
-    done: set[tuple[str, str]] = set()
-    out: list[str] = []
-    for line in lines:
-        header = re.match(r"^\[([^\]]+)\]\s*$", line)
-        if header:
-            _flush(out, section, section_values, done)
-            section = header.group(1)
-            out.append(line)
-            continue
-        m = re.match(r"^(\w+)\s*=", line)
-        values = section_values.get(section, {})
-        if m and m.group(1) in values:
-            out.append(f'{m.group(1)} = "{values[m.group(1)]}"')
-            done.add((section, m.group(1)))
-            continue
-        out.append(line)
-    _flush(out, section, section_values, done)
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
-
-
-def _flush(
-    out: list[str], section: str, values: dict[str, dict[str, str]], done: set[tuple[str, str]]
-) -> None:
-    """Add the section's keys that had no line yet (before the next section's header)."""
-    missing = [k for k in values.get(section, {}) if (section, k) not in done]
-    if not missing:
-        return
-    at = len(out)
-    while at > 0 and out[at - 1].strip() == "":
-        at -= 1
-    for k in missing:
-        out.insert(at, f'{k} = "{values[section][k]}"')
-        at += 1
-        done.add((section, k))
 
 
 def form_items(spec: FormSpec, labels: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -201,6 +161,7 @@ def run_emulator_demo(out: Path, today: dt.date, inbox: Path | None = None) -> R
                     "calendar_id": world["calendar_id"],
                     "documents_folder_id": world["documents_folder_id"],
                     "base_url": emu.base_url,
+                    "emulator_state": STATE_FILE,
                 },
             }
             for kind, form_id in world["forms"].items():

@@ -31,6 +31,15 @@ def run_doctor(workspace: Path, now: dt.datetime | None = None) -> list[Check]:
         [(str(r.get("finished", "")), bool(r.get("ok"))) for r in runs],
         now or dt.datetime.now(dt.UTC),
     )
+    last_error = str(runs[-1].get("error") or "") if runs and not runs[-1].get("ok") else ""
+    if last_error:
+        checks.append(
+            Check(
+                "last run",
+                "fail",
+                f"{runs[-1].get('finished', '?')} failed: {last_error}",
+            )
+        )
     if attention and runs:
         checks.append(Check("nightly runs", "fail", attention))
     elif runs:

@@ -15,7 +15,9 @@ import shlex
 from pathlib import Path
 from typing import Literal
 
-ScheduleKind = Literal["cron", "systemd", "ci"]
+from sos_sync.ops.schedule_windows import TASK_FILE, windows_task
+
+ScheduleKind = Literal["cron", "systemd", "ci", "windows"]
 
 #: Exit code of `flock -E` and of sos-sync itself when another run holds the workspace.
 LOCK_HELD_EXIT = 75
@@ -40,8 +42,8 @@ def recipe(
     """Return the files that schedule one nightly `sos-sync sync` for a workspace.
 
     Args:
-        kind: "cron" (one crontab entry), "systemd" (a service and a timer) or "ci"
-            (a GitHub Actions workflow).
+        kind: "cron" (one crontab entry), "systemd" (a service and a timer), "ci"
+            (a GitHub Actions workflow) or "windows" (a Task Scheduler task).
         workspace: the workspace folder. For cron and systemd it is made absolute; for
             ci it is the folder's path inside the repository (an absolute path is
             replaced by `workspace`, with a comment saying so).
@@ -53,7 +55,7 @@ def recipe(
 
     Returns:
         File name -> content: `crontab`; `sos-sync.service` and `sos-sync.timer`; or
-        `.github/workflows/sos-sync-nightly.yml`.
+        `.github/workflows/sos-sync-nightly.yml`; or `sos-sync-task.xml`.
 
     Raises:
         ValueError: a bad time, timeout, kind, or a path the scheduler would misread.
@@ -66,6 +68,8 @@ def recipe(
         raise ValueError(f"timeout_minutes {timeout_minutes} must be between 1 and 1440 (one day).")
     if kind == "ci":
         return {WORKFLOW_FILE: _workflow(workspace, hour, minute, timeout_minutes)}
+    if kind == "windows":
+        return {TASK_FILE: windows_task(str(workspace), executable, hour, minute, timeout_minutes)}
     ws = _absolute(workspace, "workspace")
     exe = _executable(executable)
     if kind == "cron":
@@ -75,7 +79,7 @@ def recipe(
             SERVICE_FILE: _service(ws, exe, timeout_minutes),
             TIMER_FILE: _timer(ws, hour, minute),
         }
-    raise ValueError(f"kind {kind!r} is not one of cron, systemd, ci.")
+    raise ValueError(f"kind {kind!r} is not one of cron, systemd, ci, windows.")
 
 
 def cron_command(workspace: Path, executable: str, timeout_minutes: int = 60) -> str:

@@ -1,4 +1,8 @@
-"""`sos-sync status`: where the schools stand and what needs a person, without writing."""
+"""`sos-sync status`: where the schools stand and what needs a person, without writing.
+
+A tracker that cannot be read (damaged, or a Google endpoint that does not answer) is
+not a table of zeros: `tracker_error` says why, and the command exits 1.
+"""
 
 from __future__ import annotations
 
@@ -8,68 +12,55 @@ from typing import Any
 
 from sos_sync.config.load import load_config
 from sos_sync.errors import SosSyncError
+from sos_sync.ops.school import is_open, rows
+from sos_sync.run.morning_report import needs_attention
 from sos_sync.run.state import read_runs
 from sos_sync.run.sync import make_backend
-from sos_sync.tracker.schema import NEEDS_REVIEW, SCHOOLS
+from sos_sync.tracker.schema import NEEDS_REVIEW, SCHOOLS, TabData
+
+
+def _schools(tab: TabData | None) -> tuple[dict[int, int], list[dict[str, str]]]:
+    by_step = {s: 0 for s in range(1, 6)}
+    stalled: list[dict[str, str]] = []
+    for row in rows(tab):
+        if not row.get("URN"):
+            continue
+        step = row.get("Step", "")
+        if step.isdigit() and 1 <= int(step) <= 5:
+            by_step[int(step)] += 1
+        if row.get("Stalled") == "Yes":
+            stalled.append(
+                {
+                    "urn": row["URN"],
+                    "school": row.get("School", ""),
+                    "last_activity": row.get("Last activity", ""),
+                }
+            )
+    return by_step, stalled
 
 
 def workspace_status(workspace: Path, today: dt.date) -> dict[str, Any]:
+    """Schools per step, stalled schools, open problems, the last run and what needs attention."""
     config = load_config(workspace)
-    backend = make_backend(config)
     tracker_error = None
+    tabs: dict[str, TabData | None] = {}
     try:
-        tabs = backend.tracker.read_tabs((SCHOOLS, NEEDS_REVIEW))
-    except SosSyncError as exc:  # damaged, locked or unreachable: status still answers
-        tabs = {}
-        tracker_error = str(exc)
-    by_step = {s: 0 for s in range(1, 6)}
-    stalled: list[dict[str, str]] = []
-    schools = tabs.get("Schools")
-    if schools is not None:
-        ci = schools.col_index()
-
-        def get(row: list[str], col: str) -> str:
-            i = ci.get(col)
-            return row[i] if i is not None and i < len(row) else ""
-
-        for row in schools.rows:
-            if not get(row, "URN"):
-                continue
-            step = get(row, "Step")
-            if step.isdigit() and 1 <= int(step) <= 5:
-                by_step[int(step)] += 1
-            if get(row, "Stalled") == "Yes":
-                stalled.append(
-                    {
-                        "urn": get(row, "URN"),
-                        "school": get(row, "School"),
-                        "last_activity": get(row, "Last activity"),
-                    }
-                )
-    open_problems = 0
-    problems = tabs.get("Needs review")
-    if problems is not None:
-        ci = problems.col_index()
-        for row in problems.rows:
-            st = row[ci["Status"]] if "Status" in ci and ci["Status"] < len(row) else ""
-            res = row[ci["Resolved"]] if "Resolved" in ci and ci["Resolved"] < len(row) else ""
-            if st == "Open" and res.strip().lower() not in ("yes", "y", "true", "done"):
-                open_problems += 1
+        tabs = make_backend(config).tracker.read_tabs((SCHOOLS, NEEDS_REVIEW))
+    except (SosSyncError, OSError) as exc:  # damaged, locked or unreachable
+        tracker_error = f"The tracker cannot be read: {exc}"
+    by_step, stalled = _schools(tabs.get(SCHOOLS.name))
+    open_problems = sum(1 for p in rows(tabs.get(NEEDS_REVIEW.name)) if is_open(p))
     runs = read_runs(config.workspace)
-    attention = None
-    try:
-        from sos_sync.run.morning_report import needs_attention
-
-        attention = needs_attention(
-            [(str(r.get("finished", "")), bool(r.get("ok"))) for r in runs],
-            dt.datetime.now(dt.UTC),
-        )
-    except ImportError:  # pragma: no cover
-        pass
+    attention = needs_attention(
+        [(str(r.get("finished", "")), bool(r.get("ok"))) for r in runs],
+        dt.datetime.now(dt.UTC),
+    )
     return {
+        "ok": tracker_error is None,
         "by_step": by_step,
         "stalled": stalled,
         "open_problems": open_problems,
         "last_run": runs[-1] if runs else None,
         "attention": attention or tracker_error,
+        "tracker_error": tracker_error,
     }

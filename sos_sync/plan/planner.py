@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sos_sync.backends.base import DocState, ResponsesRead
@@ -166,7 +166,10 @@ class _Planner:
                 continue
             seen: dict[str, RawResponse] = {}
             days = self.c.raw.retention.responses_days
+            held = self._held_ids(kind)
             for raw in self.s.responses.responses.get(kind, []):
+                if raw.aliases and raw.response_id not in held:  # synced by an older version
+                    raw = next((replace(raw, response_id=a) for a in raw.aliases if a in held), raw)
                 if matches(raw, self.s.suppressed) or too_old(
                     raw, parse_timestamp(raw.submitted_raw), self.today, days
                 ):
@@ -178,6 +181,13 @@ class _Planner:
             rs.sort(key=lambda r: (r.submitted or far, r.key))
             out[kind] = rs
         return out
+
+    def _held_ids(self, kind: FormKind) -> set[str]:
+        """Response ids the tracker (or the sync's memory of it) already has for a form."""
+        tab_name = self.c.forms[kind].tab
+        tab = self.s.tabs.get(tab_name)
+        held = set(tab.index("Response ID")[0]) if tab is not None else set()
+        return held | set(self.memory.get(tab_name, {}))
 
     def resolve(self, by_kind: dict[FormKind, list[Response]]) -> dict[str, SchoolRecord]:
         schools_tab = self.s.tabs.get("Schools")

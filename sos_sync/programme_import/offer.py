@@ -5,24 +5,21 @@
 choice it makes (a year it picked, times read as afternoon, a venue it could not find)
 is a line in `ImportReport.choices`; every contradiction in the table (a weekday that
 does not match its date, a date outside the academic year, text that is not a date)
-is a line in `ImportReport.warnings`. `import_offer_file` is the thin I/O wrapper.
+is a line in `ImportReport.warnings`. `sos_sync.programme_import.store` reads and writes
+the files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
-from sos_sync.domain.programme import Programme, ProgrammeEvent, dump_programme, load_programme
-from sos_sync.errors import ConfigError, UsageError
+from sos_sync.domain.programme import Programme, ProgrammeEvent
 
 DEFAULT_HEADER = """\
 Schools of Sanctuary programme {year} (imported from the local offer).
@@ -835,6 +832,9 @@ def import_offer(
         if label:
             labels.add(label)
         notes = d.notes or (old.notes if old is not None else "")
+        former: tuple[str, ...] = ()
+        if old is not None:
+            former = tuple(x for x in (*old.former_labels, old.form_label) if x and x != label)
         try:
             events.append(
                 ProgrammeEvent(
@@ -846,6 +846,7 @@ def import_offer(
                     mode=d.mode,
                     form_label=label,
                     notes=notes,
+                    former_labels=former,
                 )
             )
         except ValidationError as exc:
@@ -865,62 +866,3 @@ def import_offer(
                 f"it is dropped from the programme. Sign-ups for it keep their key."
             )
     return ImportReport(Programme(academic_year=ay.name, events=tuple(events)), choices, warnings)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"Cannot read the offer file {path}: {exc.strerror}.") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # Word on Windows saves "ANSI" text
-    return text.replace("\xa0", " ")
-
-
-def _header_of(text: str) -> str:
-    lines = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        lines.append(line[1:].removeprefix(" "))
-    return "\n".join(lines)
-
-
-def import_offer_file(path: Path, programme_path: Path) -> ImportReport:
-    """Import the offer in `path` into the programme file `programme_path`.
-
-    Keeps the keys (and the comment header) of `programme_path` when it exists, and
-    replaces it atomically (a temporary file renamed over it).
-
-    Raises:
-        UsageError: the offer file cannot be read.
-        ConfigError: the existing programme file is not a valid programme.
-    """
-    text = _read_text(path)
-    existing: Programme | None = None
-    header = ""
-    if programme_path.exists():
-        try:
-            existing = load_programme(programme_path)
-        except (ValueError, OSError) as exc:
-            raise ConfigError(
-                f"{programme_path}: not a valid programme ({exc}). Fix or move it, then "
-                f"import again."
-            ) from exc
-        header = _header_of(programme_path.read_text(encoding="utf-8"))
-    report = import_offer(text, existing)
-    header = header or DEFAULT_HEADER.format(year=report.programme.academic_year).strip()
-    programme_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{programme_path.name}.", dir=programme_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(dump_programme(report.programme, header))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, programme_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return report

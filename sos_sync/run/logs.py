@@ -130,6 +130,27 @@ def rotate_logs(folder: Path, keep: int = DEFAULT_KEEP) -> list[Path]:
     return doomed
 
 
+class RunLogHandler(logging.FileHandler):
+    """The run's log file. A write that fails (a full disk) is dropped without a word:
+    the run's own error says what went wrong, never a logging traceback on stderr."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        return None
+
+
+def _run_log_handler(folder: Path, name: str, keep: int) -> RunLogHandler | None:
+    """The handler for `folder/name`, or None when the folder cannot be written (read-only
+    or full): the run goes on, and its errors are said on stderr instead."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        rotate_logs(folder, keep)
+        return RunLogHandler(path, encoding="utf-8")
+    except OSError:
+        return None
+
+
 def shutdown_logging(logger: logging.Logger | None = None) -> None:
     """Undo `setup_logging`: close its handlers (flushing the run's file) and let records
     propagate to the root logger again."""
@@ -179,14 +200,12 @@ def setup_logging(
     stderr.setFormatter(JsonFormatter(run_id) if fmt == "json" else TextFormatter())
     handlers: list[logging.Handler] = [stderr]
     if workspace is not None:
-        folder = workspace / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / log_file_name(now or dt.datetime.now(dt.UTC), run_id)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-        rotate_logs(folder, keep)
-        file = logging.FileHandler(path, encoding="utf-8")
-        file.setFormatter(JsonFormatter(run_id))
-        handlers.append(file)
+        file = _run_log_handler(
+            workspace / "logs", log_file_name(now or dt.datetime.now(dt.UTC), run_id), keep
+        )
+        if file is not None:
+            file.setFormatter(JsonFormatter(run_id))
+            handlers.append(file)
     for handler in handlers:
         handler.addFilter(RedactEmails())
         handler.setLevel(level)

@@ -2,9 +2,11 @@
 
 `run_sync` does the work; this module makes it a night a technician can schedule and
 the leads can trust: every run ends with a short summary where leads look (the
-`Run log` and `Dashboard` tabs, written by the plan; `reports/YYYY-MM-DD.md`; an
-optional e-mail), a failed run says so in plain words, and each night with changes
-keeps an `.xlsx` snapshot of the tracker.
+`Run log` and `Dashboard` tabs, written by the plan; `reports/YYYY-MM-DD.md`, then
+`YYYY-MM-DD-2.md`, … for more runs the same day, so a rerun never replaces the night's
+informative report; an optional e-mail), a failed run says so in plain words, and each
+night with changes keeps an `.xlsx` snapshot of the tracker. A failure that stops the
+record itself being written (a full disk) never hides the failure it was recording.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from pathlib import Path
 
 from sos_sync.config.load import Config, load_config
 from sos_sync.errors import SosSyncError
-from sos_sync.run.logs import setup_logging, shutdown_logging
-from sos_sync.run.morning_report import NightSummary, ReportNotSent, send_report, write_report
+from sos_sync.files import atomic_write_text
+from sos_sync.run.logs import current_log_file, setup_logging, shutdown_logging
+from sos_sync.run.morning_report import NightSummary, ReportNotSent, render_markdown, send_report
 from sos_sync.run.state import append_run
 from sos_sync.run.sync import RunResult, new_run_id, run_sync
 
@@ -58,6 +61,7 @@ def run_night(
     *,
     dry_run: bool = False,
     log_format: str = "text",
+    echo_events: bool = False,
 ) -> RunResult:
     """One scheduled night: sync, then report, e-mail and back up. Re-raises a failure
     after recording it (so the exit code says so), unless it is a configuration error
@@ -71,7 +75,9 @@ def run_night(
         run_id,
         keep=config.raw.logs.keep,
     )
-    if log_format != "json":  # people read the command's own output; the events go to logs/
+    if (
+        log_format != "json" and not echo_events
+    ):  # people read the command's output; events go to logs/
         for h in list(logger.handlers):
             if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
                 logger.removeHandler(h)
@@ -88,6 +94,9 @@ def run_night(
         raise
     except Exception as exc:  # a bug or a fault we did not foresee: still tell the leads
         log.exception("unexpected error")
+        path = current_log_file()
+        if path is not None and path.exists() and not isinstance(exc, OSError):
+            exc.sos_log_file = str(path)  # type: ignore[attr-defined]  # for the CLI's message
         _record_failure(config, today, started, f"{type(exc).__name__}: {exc}")
         shutdown_logging()
         raise
@@ -109,7 +118,7 @@ def run_night(
 
 def _after(config: Config, result: RunResult, today: dt.date, started: str) -> None:
     summary = summary_of(result, today, started)
-    path = write_report(config.workspace, summary)
+    path = write_night_report(config.workspace, summary)
     log.info("morning report written", extra={"path": str(path)})
     _mail(config, summary)
     if config.raw.backups.keep and (result.writes or not _snapshot_exists(config, today)):
@@ -138,21 +147,39 @@ def _mail(config: Config, summary: NightSummary) -> None:
         log.warning("the morning report was not e-mailed: %s", exc)
 
 
+def report_path(workspace: Path, day: dt.date) -> Path:
+    """`reports/YYYY-MM-DD.md`, or `-2`, `-3`, … when the day has a report already."""
+    folder = workspace / "reports"
+    path, n = folder / f"{day.isoformat()}.md", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{day.isoformat()}-{n}.md"
+    return path
+
+
+def write_night_report(workspace: Path, summary: NightSummary) -> Path:
+    """Write the night's report to a new file (readable by the job's user only)."""
+    path = report_path(workspace, summary.day)
+    atomic_write_text(path, render_markdown(summary), mode=0o600)
+    return path
+
+
 def _record_failure(config: Config, today: dt.date, started: str, error: str) -> None:
+    """Record a failed run where people look; never raises (the failure itself matters)."""
     log.error("run failed: %s", error)
-    append_run(
-        config.workspace,
-        {
-            "run_id": new_run_id(today),
-            "today": today.isoformat(),
-            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "ok": False,
-            "error": error,
-        },
-    )
     summary = failed_summary(today, started, config.backend, error)
     try:
-        write_report(config.workspace, summary)
+        append_run(
+            config.workspace,
+            {
+                "run_id": new_run_id(today),
+                "today": today.isoformat(),
+                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "ok": False,
+                "error": error,
+            },
+        )
+        write_night_report(config.workspace, summary)
     except OSError as exc:
-        log.error("the failure report could not be written: %s", exc)
+        log.error("the failure could not be recorded in the workspace: %s", exc)
     _mail(config, summary)

@@ -29,3 +29,22 @@ def add_suppression(workspace: Path, email: str | None = None, urn: str | None =
         json.dumps({"emails": sorted(emails), "urns": sorted(urns)}, indent=1),
         mode=0o600,
     )
+
+
+def remove_suppression(workspace: Path, email: str | None = None, urn: str | None = None) -> bool:
+    """Take a person or school off the list (`erase --undo`); False if they were not on it."""
+    s = load_suppression(workspace)
+    emails, urns = set(s.emails), set(s.urns)
+    before = len(emails) + len(urns)
+    if email:
+        emails.discard(suppression_hash("email", email.strip().lower()))
+    if urn:
+        urns.discard(suppression_hash("urn", urn))
+    if len(emails) + len(urns) == before:
+        return False
+    atomic_write_text(
+        workspace / "state" / SUPPRESSION_FILE,
+        json.dumps({"emails": sorted(emails), "urns": sorted(urns)}, indent=1),
+        mode=0o600,
+    )
+    return True

@@ -1,7 +1,7 @@
 """One emulator per test session (per xdist worker); its world is reset before every test.
 
 The clients are the real ones: gspread and googleapiclient, pointed at the emulator by
-`sos_sync.google.transport`.
+the emulator's own `sos_sync.emulator.clients`.
 """
 
 from __future__ import annotations
@@ -10,21 +10,20 @@ from typing import Any
 
 import pytest
 
-from sos_sync.backends.google.transport import build_service, emulator_credentials, sheets_client
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
+from sos_sync.emulator.clients import service, sheets_client
 
 
 @pytest.fixture
 def gc(emulator: RunningEmulator, admin: EmulatorAdmin) -> Any:
-    return sheets_client(emulator_credentials(), emulator.base_url, timeout=10)
+    return sheets_client(emulator.base_url)
 
 
 @pytest.fixture(scope="session")
 def _services(emulator: RunningEmulator) -> dict[str, Any]:
-    creds = emulator_credentials()
     return {
-        name: build_service(name, version, creds, emulator.base_url, timeout=10)
+        name: service(name, version, emulator.base_url)
         for name, version in (
             ("drive", "v3"),
             ("calendar", "v3"),

@@ -14,9 +14,9 @@ from google.oauth2 import service_account
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
 
-from sos_sync.backends.google.transport import sheets_client
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
+from sos_sync.emulator.clients import sheets_client
 
 DOC = "application/vnd.google-apps.document"
 
@@ -103,7 +103,7 @@ def test_service_account_flow_through_the_token_endpoint(
         info, scopes=["https://www.googleapis.com/auth/spreadsheets"]
     )
     admin.create_spreadsheet("T", "s1")
-    gc = sheets_client(credentials, emulator.base_url)
+    gc = sheets_client(emulator.base_url, auth=credentials)
     assert gc.open_by_key("s1").title == "T"
     assert credentials.token == "emulator-token"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from sos_sync.backends.google.transport import build_service, emulator_credentials, sheets_client
 from sos_sync.emulator import start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
+from sos_sync.emulator.clients import service, sheets_client
 
 
 def test_two_processes_in_sequence_see_the_same_google(tmp_path: Path) -> None:
@@ -26,9 +26,9 @@ def test_two_processes_in_sequence_see_the_same_google(tmp_path: Path) -> None:
         admin.create_calendar("cal@example.org")
         admin.create_form("EOI", [{"title": "School name", "questionId": "q1"}], form_id="f1")
         admin.add_response("f1", {"q1": "Hill"}, response_id="R1")
-        gc = sheets_client(emulator_credentials(), first.base_url)
+        gc = sheets_client(first.base_url)
         gc.open_by_key("s1").sheet1.update([["URN"], ["100001"]], "A1")
-        calendar = build_service("calendar", "v3", emulator_credentials(), first.base_url)
+        calendar = service("calendar", "v3", first.base_url)
         calendar.events().insert(
             calendarId="cal@example.org",
             body={
@@ -40,12 +40,12 @@ def test_two_processes_in_sequence_see_the_same_google(tmp_path: Path) -> None:
     assert json.loads(state_file.read_text())["spreadsheets"]["s1"]
     assert [p.name for p in tmp_path.iterdir()] == ["google.json"]  # no temp files left behind
     with start_in_thread(state_file) as second:
-        gc = sheets_client(emulator_credentials(), second.base_url)
+        gc = sheets_client(second.base_url)
         assert gc.open_by_key("s1").sheet1.get_all_values() == [["URN"], ["100001"]]
-        calendar = build_service("calendar", "v3", emulator_credentials(), second.base_url)
+        calendar = service("calendar", "v3", second.base_url)
         event = calendar.events().get(calendarId="cal@example.org", eventId="persist001").execute()
         assert event["status"] == "confirmed"
-        forms = build_service("forms", "v1", emulator_credentials(), second.base_url)
+        forms = service("forms", "v1", second.base_url)
         assert (
             forms.forms().responses().list(formId="f1").execute()["responses"][0]["responseId"]
             == "R1"
@@ -97,12 +97,12 @@ def test_concurrent_writers_lose_nothing(served: tuple[str, float]) -> None:
 
     def write(n: int) -> None:
         try:
-            sheet = sheets_client(emulator_credentials(), base_url).open_by_key("s1").sheet1
+            sheet = sheets_client(base_url).open_by_key("s1").sheet1
             for i in range(rows_each):
                 sheet.append_rows(
                     [[f"w{n}", str(i)]], table_range="A1", insert_data_option="INSERT_ROWS"
                 )
-            calendar = build_service("calendar", "v3", emulator_credentials(), base_url)
+            calendar = service("calendar", "v3", base_url)
             calendar.events().insert(
                 calendarId="cal@example.org",
                 body={
@@ -120,10 +120,10 @@ def test_concurrent_writers_lose_nothing(served: tuple[str, float]) -> None:
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    rows = sheets_client(emulator_credentials(), base_url).open_by_key("s1").sheet1.get_all_values()
+    rows = sheets_client(base_url).open_by_key("s1").sheet1.get_all_values()
     assert sorted(map(tuple, rows)) == sorted(
         (f"w{n}", str(i)) for n in range(writers) for i in range(rows_each)
     )
-    calendar = build_service("calendar", "v3", emulator_credentials(), base_url)
+    calendar = service("calendar", "v3", base_url)
     assert len(calendar.events().list(calendarId="cal@example.org").execute()["items"]) == writers
     assert admin.stats()["writes"] >= writers * (rows_each + 1)

@@ -86,3 +86,11 @@ def night() -> Night:
 def gc(emulator: RunningEmulator) -> Any:
     """A lead's gspread, on the same spreadsheet."""
     return sheets_client(emulator_credentials("lead"), emulator.base_url, timeout=10)
+
+
+def tab_rows(gc: Any, ws: Path, name: str) -> list[dict[str, str]]:
+    """A tracker tab of the workspace's Google Sheet as dicts by header (blank rows left out)."""
+    sid = load_config(ws).raw.google.spreadsheet_id
+    values = gc.open_by_key(sid).worksheet(name).get_all_values()
+    header = values[0]
+    return [dict(zip(header, r, strict=False)) for r in values[1:] if any(r)]

@@ -390,3 +390,56 @@ def test_form_text_stays_literal_in_the_doc_and_in_the_sheet(
     ]
     assert not [c for c in cells if "formulaValue" in c]
     assert {"stringValue": HOSTILE[2]} in cells
+
+
+# ------------------------------------------------------------------ issue 16: Google's habits
+
+
+def test_an_invalid_attendee_email_never_fails_the_calendar_step(
+    google_ws: Path, night: Night, admin: EmulatorAdmin, emulator: RunningEmulator
+) -> None:
+    config = load_config(google_ws)
+    label = config.programme.by_key()["network-meeting-2024-11-06"].form_label
+    admin.add_response(
+        config.form_settings["signup"].form_id,
+        {
+            "School name": "Brookfield CE Primary School",
+            "School URN": "131002",
+            "Your name": "Kim Ng",
+            "Your email": "kim.ng@brookfield",  # Google: 400 "Invalid attendee email."
+            "Which events would you like to attend?": [label],
+        },
+        respondent_email="x@brookfield.example.sch.uk",
+        submitted="2024-10-20T08:00:00.000000Z",
+    )
+    result = night(google_ws)
+    assert result.ok
+    event = _by_key(_events(emulator, google_ws))[NETWORK]
+    emails = {a["email"] for a in event.get("attendees", [])}
+    assert emails and "kim.ng@brookfield" not in emails
+    assert night(google_ws).as_json()["events"]["updated"] == 0  # not seen as a person's edit
+
+
+def test_an_en_us_etc_gmt_sheet_gives_the_same_schools_tab(
+    emulator: RunningEmulator,
+    admin: EmulatorAdmin,
+    night: Night,
+    gc: gspread.Client,
+    tmp_path: Path,
+) -> None:
+    from conftest import make_google_workspace
+
+    tabs = {}
+    for locale, zone in (("en_GB", "Europe/London"), ("en_US", "Etc/GMT")):
+        admin.reset()
+        ws = make_google_workspace(emulator, tmp_path / locale)
+        sid = load_config(ws).raw.google.spreadsheet_id
+        props = {"locale": locale, "timeZone": zone}
+        request = {
+            "updateSpreadsheetProperties": {"properties": props, "fields": "locale,timeZone"}
+        }
+        gc.open_by_key(sid).batch_update({"requests": [request]})
+        assert night(ws).ok
+        tabs[locale] = _tab(gc, ws, "Schools")
+    assert tabs["en_US"] == tabs["en_GB"]
+    assert len(tabs["en_US"]) > 3

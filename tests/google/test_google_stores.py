@@ -127,3 +127,22 @@ def test_lost_replies_never_duplicate_an_event_or_a_document(
         fields="files(id,webViewLink)",
     ).execute()["files"]
     assert len(listed) == 1 and listed[0]["webViewLink"] == state.link
+
+
+def test_an_attendee_google_would_refuse_is_left_off_and_the_event_still_written(
+    google_ws: Path, admin: EmulatorAdmin
+) -> None:
+    import dataclasses
+
+    event = dataclasses.replace(
+        _events()[0], attendees=("a@x.example.sch.uk", "jo.park@willow", "not an address")
+    )
+    store, clients = _store(google_ws)
+    store.apply_events([event], [event.key])
+    cid = load_config(google_ws).raw.google.calendar_id
+    item = clients.service("calendar").events().get(calendarId=cid, eventId=event_id(event.key))
+    got = item.execute()
+    assert [a["email"] for a in got["attendees"]] == ["a@x.example.sch.uk"]
+    store, _ = _store(google_ws)
+    read = store.read_events([event.key])[event.key]
+    assert read is not None and read.attendees == ("a@x.example.sch.uk",)

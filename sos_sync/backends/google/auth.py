@@ -23,7 +23,7 @@ from sos_sync.errors import ConfigError
 from sos_sync.files import atomic_write_text
 
 SCOPES: tuple[str, ...] = (
-    "https://www.googleapis.com/auth/forms.body.readonly",
+    "https://www.googleapis.com/auth/forms.body",  # `forms create` / `forms sync` build the forms
     "https://www.googleapis.com/auth/forms.responses.readonly",
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/calendar.events",

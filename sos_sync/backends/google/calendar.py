@@ -10,6 +10,8 @@ raised as a `Transient` and the events are written tomorrow.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +22,12 @@ from sos_sync.domain.calendar import CalendarEvent, event_id, from_google, googl
 
 APP_PROPERTY = "sos_app"
 APP_VALUE = "sos-sync"
+_ADDRESS = re.compile(r"[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\Z")
+
+
+def valid_attendee(address: str) -> bool:
+    """True when Google Calendar would accept `address` as an attendee's e-mail."""
+    return bool(_ADDRESS.match(address.strip()))
 
 
 class GoogleCalendarStore:
@@ -76,6 +84,12 @@ class GoogleCalendarStore:
         return {k: (from_google(items[k]) if k in items else None) for k in keys}
 
     def _body(self, event: CalendarEvent) -> dict[str, Any]:
+        # Google refuses the whole event for one bad address ("Invalid attendee email."):
+        # such an attendee is left off (fingerprint included), so the calendar step never
+        # fails on it and the event does not read back as edited by a person.
+        kept = tuple(a for a in event.attendees if valid_attendee(a))
+        if kept != tuple(event.attendees):
+            event = dataclasses.replace(event, attendees=kept)
         body = google_body(event)
         body["extendedProperties"]["private"][APP_PROPERTY] = APP_VALUE
         return body

@@ -19,7 +19,11 @@ class LocalBackend:
         self.source = InboxSource(
             config.path(config.raw.local.inbox), {k: v for k, v in config.forms.items()}
         )
-        self.tracker = XlsxTracker(config.path(config.raw.local.tracker))
+        self.tracker = XlsxTracker(
+            config.path(config.raw.local.tracker),
+            config.raw.leads,
+            config.raw.rules.renewal_warning_days,
+        )
         self.calendar = IcsCalendar(config.path(config.raw.local.calendar), config.workspace)
         self.documents = DocxDocuments(config.path(config.raw.local.documents), config.workspace)
 

@@ -1,27 +1,40 @@
-"""Responses from Google Forms CSV exports in the workspace's `inbox/` (SPEC §3, §9).
+"""Responses from the form exports in the workspace's `inbox/` (SPEC §3, §9).
 
-Each form's export is `inbox/<file>.csv` ("Download responses (.csv)"): a header of
-`Timestamp`, optionally `Email Address`, then one column per question titled with the
-question text. Columns are matched to fields by title (forgiving case, spacing and dash
-style); a mapped question missing from the header fails that form closed.
+Every export in the folder is matched to its form by its header, whatever the file is
+called (`eoi.csv`, Google's `<Form title> (Responses).csv`, the `.zip` Google downloads,
+a Microsoft Forms `.xlsx`). A form fails closed, with a reason in plain words, when its
+export is missing, empty, holds only the header, cannot be read, was cut short, lacks
+a mapped question, or when two different exports claim it. The inbox folder itself
+missing is a configuration error, raised before anything is written.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from sos_sync.backends.base import ResponsesRead
-from sos_sync.domain.forms import FORM_KINDS, FormSpec
-from sos_sync.domain.responses import RawResponse, csv_response_id
+from sos_sync.backends.local.exports import ExportProblem
+from sos_sync.backends.local.exports.files import ExportTable, read_export_file, scan_inbox
+from sos_sync.backends.local.exports.layout import (
+    detect_layout,
+    fold_title,
+    form_by_header,
+    known_titles,
+    question_columns,
+)
+from sos_sync.backends.local.exports.rows import export_responses
+from sos_sync.domain.forms import FORM_KINDS, FormKind, FormSpec
+from sos_sync.domain.responses import RawResponse
+from sos_sync.errors import ConfigError
 
-_DASHES = str.maketrans({"–": "-", "—": "-", "’": "'", "‘": "'"})
-
-
-def fold_title(title: str) -> str:
-    return re.sub(r"\s+", " ", title.translate(_DASHES)).strip().casefold()
+__all__ = [
+    "InboxSource",
+    "fold_title",
+    "match_header",
+    "missing_questions_reason",
+    "read_csv_export",
+]
 
 
 def missing_questions_reason(spec: FormSpec, where: str, missing: list[str]) -> str:
@@ -40,78 +53,121 @@ def match_header(
 ) -> tuple[int, int | None, dict[str, int]]:
     """Timestamp column, e-mail column and field -> column of a responses header (an export or
     a linked response tab). Raises ValueError, in plain words, when a question is missing."""
-    folded = {fold_title(h): i for i, h in reversed(list(enumerate(header)))}
-    ts_col = folded.get("timestamp")
-    if ts_col is None:
+    layout = detect_layout(header)
+    if layout.submitted is None:
         raise ValueError(f"{where} has no `Timestamp` column; {hint}")
-    columns: dict[str, int] = {}
-    missing = []
-    for f in spec.fields:
-        i = folded.get(fold_title(f.title))
-        if i is None:
-            missing.append(f.title)
-        else:
-            columns[f.name] = i
+    columns, missing = question_columns(header, spec)
     if missing:
         raise ValueError(missing_questions_reason(spec, where, missing))
-    return ts_col, folded.get("email address"), columns
+    return layout.submitted, layout.email, columns
+
+
+def _responses_of(table: ExportTable, spec: FormSpec) -> list[RawResponse]:
+    """The table's responses; ValueError (plain words) when it cannot stand for the form."""
+    if table.problem:
+        raise ExportProblem(table.problem)
+    responses, missing = export_responses(table.rows, spec, table.where)
+    if missing:
+        raise ValueError(missing_questions_reason(spec, table.where, missing))
+    if not responses:
+        raise ExportProblem(
+            f"{table.where} holds the questions but no responses. If the form has had "
+            "responses, the download did not finish: download them again."
+        )
+    return responses
 
 
 def read_csv_export(
     path: Path, spec: FormSpec, source_name: str | None = None
 ) -> list[RawResponse]:
-    """Read one export; raise ValueError naming the missing question when one is missing."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
-        return []
-    header = rows[0]
-    ts_col, email_col, columns = match_header(
-        header, spec, source_name or path.name, "is it a Google Forms export?"
-    )
-    out: list[RawResponse] = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    """Read one export file (any encoding, delimiter or service) for `spec`.
 
-        def cell(i: int | None, row: list[str] = row) -> str:
-            return row[i] if i is not None and i < len(row) else ""
+    Raises ValueError in plain words when it is empty, holds only its header, cannot be
+    read, was cut short or lacks a mapped question.
+    """
+    where = source_name or path.name
+    tables = read_export_file(path, where, known_titles({spec.kind: spec}), fold_title)
+    if not tables:
+        raise ExportProblem(f"{where} is a .zip with no export in it.")
+    return _responses_of(tables[0], spec)
 
-        texts = {name: cell(i) for name, i in columns.items()}
-        answers: dict[str, str | tuple[str, ...]] = dict(texts)
-        ts = cell(ts_col)
-        email = cell(email_col)
-        rid = csv_response_id(spec.kind, ts, email, texts.get("school", ""), texts.get("urn", ""))
-        out.append(
-            RawResponse(
-                kind=spec.kind,
-                response_id=rid,
-                submitted_raw=ts,
-                email=email.strip(),
-                answers=answers,
-                source=f"{source_name or path.name} row {n}",
-            )
-        )
-    return out
+
+def _name_keys(spec: FormSpec) -> set[str]:
+    """The file names (folded, no extension) that stand for a form when its header does not."""
+    stem = Path(spec.inbox_file).stem
+    return {fold_title(n) for n in (stem, spec.label, f"{spec.label} (Responses)")}
 
 
 class InboxSource:
-    """Every form's CSV export from one folder."""
+    """Every form's export from one folder."""
 
-    def __init__(self, inbox: Path, forms: dict[str, FormSpec]) -> None:
+    def __init__(
+        self, inbox: Path, forms: Mapping[FormKind, FormSpec], label: str = "inbox"
+    ) -> None:
         self.inbox = inbox
-        self.forms = forms
+        self.forms = dict(forms)
+        self.label = label
 
     def read_responses(self) -> ResponsesRead:
+        if not self.inbox.is_dir():
+            raise ConfigError(
+                f"The inbox folder {self.inbox} does not exist, so no form could be read and "
+                "nothing was written. Create it and put the forms' exports in it, or set "
+                "[local] inbox in sos-sync.toml to the folder that holds them."
+            )
+        tables = scan_inbox(self.inbox, known_titles(self.forms), fold_title, self.label)
+        claimed, unmatched = self._assign(tables)
         result = ResponsesRead()
         for kind in FORM_KINDS:
             spec = self.forms[kind]
-            path = self.inbox / spec.inbox_file
-            if not path.exists():
-                result.responses[kind] = []
-                continue
+            mine = claimed.get(kind, [])
             try:
-                result.responses[kind] = read_csv_export(path, spec, f"inbox/{spec.inbox_file}")
+                result.responses[kind] = self._read_form(spec, mine, unmatched)
             except ValueError as exc:
                 result.failed[kind] = str(exc)
         return result
+
+    def _assign(
+        self, tables: list[ExportTable]
+    ) -> tuple[dict[FormKind, list[ExportTable]], list[ExportTable]]:
+        """Each table to the form its header (else its name) says; the rest unmatched."""
+        claimed: dict[FormKind, list[ExportTable]] = {}
+        unmatched: list[ExportTable] = []
+        by_name = {key: kind for kind, spec in self.forms.items() for key in _name_keys(spec)}
+        for t in tables:
+            whole, resembles = form_by_header(t.header, self.forms) if t.rows else (None, None)
+            kind = whole or by_name.get(fold_title(t.stem)) or resembles
+            if kind is None:
+                unmatched.append(t)
+            else:
+                claimed.setdefault(kind, []).append(t)
+        return claimed, unmatched
+
+    def _read_form(
+        self, spec: FormSpec, tables: list[ExportTable], unmatched: list[ExportTable]
+    ) -> list[RawResponse]:
+        distinct = list({t.rows if not t.problem else t.where: t for t in tables}.values())
+        if not distinct:
+            raise ExportProblem(self._missing_reason(spec, unmatched))
+        if len(distinct) > 1:
+            names = ", ".join(f"`{t.where}`" for t in tables)
+            raise ExportProblem(
+                f"Two different exports hold the {spec.label.lower()} form: {names}. Nothing "
+                "from this form was read. Keep the newest download in the inbox and move the "
+                "other out."
+            )
+        return _responses_of(distinct[0], spec)
+
+    def _missing_reason(self, spec: FormSpec, unmatched: list[ExportTable]) -> str:
+        reason = (
+            f"No export of the {spec.label.lower()} form is in {self.label}/ (expected "
+            f"`{spec.inbox_file}`, Google's `{spec.label} (Responses).csv` or its .zip, or a "
+            "Microsoft Forms .xlsx, recognised by their questions). Nothing from this form was "
+            "read; download its responses into the inbox."
+        )
+        if unmatched:
+            others = ", ".join(
+                f"`{t.where}`" + (f" ({t.problem})" if t.problem else "") for t in unmatched
+            )
+            reason += f" Files not recognised as any form's export: {others}"
+        return reason

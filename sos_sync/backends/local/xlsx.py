@@ -1,208 +1,169 @@
-"""The tracker as a real `.xlsx` workbook that Excel and LibreOffice open (SPEC §4, §9).
+"""The tracker as a real `.xlsx` workbook that Excel and LibreOffice open (SPEC §4, §9, §12).
 
-Reading uses calamine (fast, read-only); writing uses openpyxl on the whole workbook,
-so leads' formatting, extra columns and notes stay, and saves atomically. Form text
-is written as explicit text cells with Excel's quote prefix, so `=HYPERLINK(...)`
-typed into a form is shown as text and stays text even when a lead edits the cell.
+Reading uses calamine (fast, read-only). Writing is one of three, always through a
+temporary file moved into place, so a killed night leaves the old file or the new one:
+
+- the first night writes the whole workbook with a streaming writer (`workbook/first.py`);
+- a night with changes patches only the worksheet parts it changes; every other part of
+  the file (a lead's styles, notes, widths, own sheets and charts) is copied byte for
+  byte (`workbook/sheetpatch.py`, `workbook/zipcopy.py`);
+- a structural night (a tab missing, or a workbook from an older version to lay out)
+  goes through openpyxl once (`workbook/upgrade.py`).
+
+A quiet night writes nothing at all. Tabs are found by their marker name, so a tab a
+lead renamed is still the same tab (`workbook/package.py`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-from collections.abc import Sequence
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
 
-import openpyxl
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
+from sos_sync.backends.local.workbook.first import write_first
+from sos_sync.backends.local.workbook.package import Found, Package, read_package, resolve_tabs
+from sos_sync.backends.local.workbook.patch import patch_workbook
+from sos_sync.backends.local.workbook.upgrade import upgrade
 from sos_sync.errors import Permanent
 from sos_sync.files import atomic_write_bytes
-from sos_sync.tracker.schema import CellWrite, TabData, TabPlan, TabSpec, cell_text
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-HEADER_FONT = Font(bold=True)
-LEAD_FILL = PatternFill("solid", fgColor="FFF2CC")  # lead columns: pale yellow headers
-MACHINE_FILL = PatternFill("solid", fgColor="DDEBF7")  # machine columns: pale blue headers
-
-CHOICES = {
-    "Step override": '"1,2,3,4,5"',
-    "Resolved": '"Yes,No"',
-    "Ready": '"Yes,No"',
-    "Attended": '"Yes,No"',
-}
+from sos_sync.tracker.table import TabData, TabPlan, TabSpec, cell_text
 
 
-def read_workbook(path: Path, tabs: Sequence[TabSpec]) -> dict[str, TabData | None]:
-    """Every tab as text cells; a tab the workbook lacks is None."""
-    out: dict[str, TabData | None] = {t.name: None for t in tabs}
-    if not path.exists():
-        return out
+def _damaged(path: Path, exc: Exception) -> Permanent:
+    return Permanent(
+        f"{path} cannot be read as a workbook ({exc}). Is it damaged, or saved in another "
+        "format? Restore the latest snapshot from backups/ (see `sos-sync restore-check`)."
+    )
+
+
+@dataclass
+class _Read:
+    """What one read found: the file it read (by its stat), where each tab is, its data."""
+
+    stamp: tuple[int, int, int]
+    package: Package
+    found: dict[str, Found]
+    tabs: dict[str, TabData | None]
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _read(path: Path, tabs: Sequence[TabSpec]) -> _Read:
     try:
+        stamp = _stamp(path)
+        with zipfile.ZipFile(path) as zf:
+            pkg = read_package(zf)
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own types for a damaged or foreign file
-        raise Permanent(
-            f"{path} cannot be read as a workbook ({exc}). Is it damaged, or saved in another "
-            "format? Restore the latest snapshot from backups/ (see `sos-sync restore-check`)."
-        ) from exc
-    names = set(wb.sheet_names)
+    except Exception as exc:  # zipfile and calamine raise their own types for a damaged file
+        raise _damaged(path, exc) from exc
+
+    def header_of(name: str) -> list[str]:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=1)
+        return [cell_text(v) for v in rows[0]] if rows else []
+
+    found = resolve_tabs(pkg, tabs, header_of)
+    out: dict[str, TabData | None] = {t.name: None for t in tabs}
     for t in tabs:
-        if t.name not in names:
+        if t.name not in found:
             continue
-        rows = wb.get_sheet_by_name(t.name).to_python(skip_empty_area=False)
+        rows = wb.get_sheet_by_name(found[t.name].sheet).to_python(skip_empty_area=False)
         if not rows:
             out[t.name] = TabData([], [])
             continue
         text = [[cell_text(v) for v in row] for row in rows]
         out[t.name] = TabData(text[0], text[1:])
-    return out
+    return _Read(stamp, pkg, found, out)
 
 
-def _set(cell: Any, value: str, kind: str) -> None:
-    if value == "":
-        cell.value = None
-        return
-    if kind == "date":
-        try:
-            cell.value = dt.date.fromisoformat(value)
-            cell.number_format = "yyyy-mm-dd"
-            return
-        except ValueError:
-            pass
-    if kind == "int" and value.lstrip("-").isdigit():
-        cell.value = int(value)
-        return
-    cell.value = value
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-    if kind == "form" or value.startswith(FORMULA_TRIGGERS):
-        cell.quotePrefix = True
+def read_workbook(path: Path, tabs: Sequence[TabSpec]) -> dict[str, TabData | None]:
+    """Every tab as text cells; a tab the workbook lacks is None (a renamed tab is found)."""
+    if not path.exists():
+        return {t.name: None for t in tabs}
+    return _read(path, tabs).tabs
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[tuple[Path, BinaryIO]]:
+    """A temporary file beside `path`, moved over it (after fsync) when the block succeeds."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        with os.fdopen(fd, "w+b") as fh:
+            yield Path(tmp), fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class XlsxTracker:
     """`tracker.xlsx` in the workspace."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, leads: Sequence[str] = (), renewal_days: int = 90) -> None:
         self.path = path
+        self.leads = tuple(leads)
+        self.renewal_days = renewal_days
+        self._last: _Read | None = None
+        self.last_apply = "none"  # what the last apply did: none, first, patch or upgrade
 
     def read_tabs(self, tabs: Sequence[TabSpec]) -> dict[str, TabData | None]:
-        return read_workbook(self.path, tabs)
+        if not self.path.exists():
+            self._last = None
+            return {t.name: None for t in tabs}
+        self._last = _read(self.path, tabs)
+        return self._last.tabs
 
-    def _open(self) -> Workbook:
-        if self.path.exists():
-            return openpyxl.load_workbook(self.path)
-        wb = openpyxl.Workbook()
-        wb.remove(wb.active)
-        return wb
+    def _current(self, tabs: Sequence[TabSpec]) -> _Read:
+        """What the file holds now: the last read if the file has not changed since."""
+        last = self._last
+        if (
+            last is not None
+            and last.stamp == _stamp(self.path)
+            and set(last.tabs) >= {t.name for t in tabs}
+        ):
+            return last
+        return _read(self.path, tabs)
 
     def apply(self, tabs: Sequence[TabSpec], plans: Sequence[TabPlan]) -> int:
-        """Write every plan into the workbook and save it atomically; return cells written."""
-        if not plans and self.path.exists():
+        """Write every plan into the workbook, replacing the file atomically; return cells written.
+
+        Nothing to write leaves the file untouched (not even its modification time).
+        """
+        by_tab: dict[str, TabPlan] = {p.tab: p for p in plans if p.cell_count}
+        self.last_apply = "none"
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with _replacing(self.path) as (tmp, _fh):
+                written = write_first(tmp, tabs, by_tab, self.leads, self.renewal_days)
+            self.last_apply, self._last = "first", None
+            return written
+        if not by_tab:
             return 0
-        wb = self._open()
-        specs = {t.name: t for t in tabs}
-        for i, spec in enumerate(tabs):
-            if spec.name not in wb.sheetnames:
-                ws = wb.create_sheet(spec.name, index=min(i, len(wb.sheetnames)))
-                ws.freeze_panes = "B2"
-        written = 0
-        for plan in plans:
-            written += self._apply_tab(wb[plan.tab], specs[plan.tab], plan)
-        for spec in tabs:
-            self._decorate(wb[spec.name], spec)
-        self._chart(wb)
-        buf = io.BytesIO()
-        wb.save(buf)
-        atomic_write_bytes(self.path, buf.getvalue())
+        cur = self._current(tabs)
+        if any(t.name not in cur.found or not cur.found[t.name].laid_out for t in tabs):
+            data, written = upgrade(
+                self.path.read_bytes(), tabs, by_tab, cur.found, self.leads, self.renewal_days
+            )
+            atomic_write_bytes(self.path, data)
+            self.last_apply, self._last = "upgrade", None
+            return written
+        with self.path.open("rb") as src, _replacing(self.path) as (_tmp, out):
+            written = patch_workbook(src, out, cur.package, cur.found, cur.tabs, tabs, by_tab)
+        self.last_apply, self._last = "patch", None
         return written
 
-    def _apply_tab(self, ws: Worksheet, spec: TabSpec, plan: TabPlan) -> int:
-        header = [cell_text(c.value) for c in next(ws.iter_rows(min_row=1, max_row=1), ())]
-        cols = {h: i + 1 for i, h in reversed(list(enumerate(header))) if h}
-        while header and header[-1] == "":
-            header.pop()
-        written = 0
-        next_col = len(header) + 1
-        for name in plan.add_headers:
-            if name in cols:
-                continue
-            ws.cell(row=1, column=next_col, value=name)
-            cols[name] = next_col
-            next_col += 1
-            written += 1
-        key_col = cols[spec.key]
-        rows: dict[str, int] = {}
-        last = 1
-        for n, (v,) in enumerate(
-            ws.iter_rows(min_row=2, min_col=key_col, max_col=key_col, values_only=True), start=2
-        ):
-            k = cell_text(v)
-            if k:
-                rows.setdefault(k, n)
-        last = max(ws.max_row or 1, 1)
-        for row in plan.rows:
-            r = rows.get(row.key)
-            if r is None:
-                last += 1
-                r = last
-                rows[row.key] = r
-            for cw in row.cells:
-                self._write(ws, r, cols, cw)
-                written += 1
-        return written
-
-    @staticmethod
-    def _write(ws: Worksheet, r: int, cols: dict[str, int], cw: CellWrite) -> None:
-        _set(ws.cell(row=r, column=cols[cw.column]), cw.value, cw.kind)
-
-    @staticmethod
-    def _decorate(ws: Worksheet, spec: TabSpec) -> None:
-        owners = {c.name: c.owner for c in spec.columns}
-        existing = {str(dv.sqref) for dv in ws.data_validations.dataValidation}
-        for cell in ws[1]:
-            name = cell_text(cell.value)
-            if name not in owners:
-                continue
-            cell.font = HEADER_FONT
-            cell.fill = LEAD_FILL if owners[name] == "lead" else MACHINE_FILL
-            letter = get_column_letter(cell.column)
-            if ws.column_dimensions[letter].width in (None, 13.0):
-                ws.column_dimensions[letter].width = max(12, min(40, len(name) + 4))
-            if owners[name] == "lead" and name in CHOICES:
-                coord = f"{letter}2:{letter}5000"  # Excel needs a bounded range
-                if coord not in existing:
-                    dv = DataValidation(type="list", formula1=CHOICES[name], allow_blank=True)
-                    dv.add(coord)
-                    ws.add_data_validation(dv)
-
-    @staticmethod
-    def _chart(wb: Workbook) -> None:
-        if "Dashboard" not in wb.sheetnames:
-            return
-        ws = wb["Dashboard"]
-        ws._charts = []  # openpyxl does not read charts back: draw it afresh on each save
-        rows = {cell_text(ws.cell(row=r, column=1).value): r for r in range(2, ws.max_row + 1)}
-        steps = [rows.get(f"Step {s}") for s in range(1, 6)]
-        if None in steps or [s for s in steps if s is not None] != list(
-            range(steps[0] or 0, (steps[0] or 0) + 5)
-        ):
-            return
-        first = steps[0] or 2
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = "Schools per step"
-        chart.y_axis.title = "Schools"
-        chart.x_axis.title = "Step"
-        chart.legend = None
-        chart.add_data(
-            Reference(ws, min_col=2, min_row=first, max_row=first + 4), titles_from_data=False
-        )
-        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=first + 4))
-        chart.width, chart.height = 16, 8
-        ws.add_chart(chart, "E2")
+    def sheet_names(self) -> Mapping[str, str]:
+        """Spec tab -> the sheet holding it, as last read (a renamed tab maps to its new name)."""
+        return {t: f.sheet for t, f in (self._last.found if self._last else {}).items()}

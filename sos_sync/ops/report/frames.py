@@ -152,6 +152,7 @@ def event_frame(read: TrackerRead) -> pd.DataFrame:
             continue
         month_only = len(start) == 7 and start[4] == "-"
         first: dt.date | None
+        last: dt.date | None
         if month_only:
             first = dt.date(int(start[:4]), int(start[5:7]), 1)
             last = (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date()

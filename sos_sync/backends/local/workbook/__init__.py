@@ -1,0 +1,1 @@
+"""The local tracker workbook: layout, first write, patches, upgrades (SPEC §4, §12)."""
