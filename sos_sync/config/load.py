@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -215,7 +215,29 @@ def load_config(
     """
     workspace = workspace.resolve()
     source = workspace / CONFIG_NAME
-    name = CONFIG_NAME
+    raw = _read_raw(workspace, source)
+    problems: list[str] = []
+    criteria = _criteria(workspace, raw, problems)
+    forms, form_settings = _forms(raw, criteria, problems)
+    programme = _programme(workspace, raw, programme_optional, problems)
+    if raw.backend == "google":
+        _google_problems(raw, form_settings, forms_optional, problems)
+    if problems:
+        raise ConfigError(problems)
+    return Config(
+        workspace=workspace,
+        raw=raw,
+        forms=forms,
+        form_settings=form_settings,
+        criteria=criteria,
+        criteria_version=raw.criteria.version,
+        programme=programme,
+        source=source,
+    )
+
+
+def _read_raw(workspace: Path, source: Path) -> RawConfig:
+    """The file parsed and checked against the models; every unknown key named at once."""
     if not workspace.is_dir():
         raise ConfigError(
             f"{workspace}: no such workspace folder. Create one with `sos-sync init`."
@@ -227,12 +249,11 @@ def load_config(
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{name}: not valid TOML: {exc}") from exc
-
-    problems: list[str] = []
+        raise ConfigError(f"{CONFIG_NAME}: not valid TOML: {exc}") from exc
     try:
-        raw = RawConfig(**data)
+        return RawConfig(**data)
     except ValidationError as exc:
+        problems = []
         for err in exc.errors():
             loc = _loc(tuple(err["loc"]))
             msg = err["msg"]
@@ -241,23 +262,31 @@ def load_config(
                 known = _known_keys(tuple(err["loc"][:-1]))
                 close = difflib.get_close_matches(last, known, n=1)
                 msg = "unknown setting" + (f" (did you mean `{close[0]}`?)" if close else "")
-            problems.append(f"{name}: {loc}: {msg}")
+            problems.append(f"{CONFIG_NAME}: {loc}: {msg}")
         raise ConfigError(problems) from None
 
-    # criteria
+
+def _criteria(workspace: Path, raw: RawConfig, problems: list[str]) -> tuple[Criterion, ...]:
     criteria = default_criteria()
     if raw.criteria.file:
         cpath = workspace / raw.criteria.file
         try:
             criteria = load_criteria(cpath)
         except FileNotFoundError:
-            problems.append(f"{name}: criteria.file: {cpath} does not exist")
+            problems.append(f"{CONFIG_NAME}: criteria.file: {cpath} does not exist")
         except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
             problems.append(f"{raw.criteria.file}: {exc}")
     codes = [c.code for c in criteria]
     if len(set(codes)) != len(codes):
-        problems.append(f"{name}: criteria: two criteria share a code ({', '.join(codes)})")
+        problems.append(f"{CONFIG_NAME}: criteria: two criteria share a code ({', '.join(codes)})")
+    return criteria
 
+
+def _forms(
+    raw: RawConfig, criteria: tuple[Criterion, ...], problems: list[str]
+) -> tuple[dict[FormKind, FormSpec], dict[FormKind, FormConfig]]:
+    """The five forms with the workspace's rewordings and export names."""
+    name = CONFIG_NAME
     forms = build_forms(tuple((c.code, c.title) for c in criteria))
     form_settings: dict[FormKind, FormConfig] = {}
     for key in raw.forms:
@@ -279,20 +308,11 @@ def load_config(
                 problems.append(f"{name}: forms.{kind}.questions.{fname}: unknown field{hint}")
             elif not title.strip():
                 problems.append(f"{name}: forms.{kind}.questions.{fname}: the title is empty")
-        if fc.questions:
-            from dataclasses import replace
-
-            spec = replace(
-                spec,
-                fields=tuple(
-                    replace(f, title=fc.questions.get(f.name, f.title)) for f in spec.fields
-                ),
-                inbox_file=fc.file or spec.inbox_file,
-            )
-        elif fc.file:
-            from dataclasses import replace
-
-            spec = replace(spec, inbox_file=fc.file)
+        spec = replace(
+            spec,
+            fields=tuple(replace(f, title=fc.questions.get(f.name, f.title)) for f in spec.fields),
+            inbox_file=fc.file or spec.inbox_file,
+        )
         titles = [f.title for f in spec.fields]
         dup = {t for t in titles if titles.count(t) > 1}
         if dup:
@@ -300,56 +320,50 @@ def load_config(
                 f"{name}: forms.{kind}.questions: two fields share the title {sorted(dup)}"
             )
         forms[kind] = spec
+    return forms, form_settings
 
-    # programme
-    programme = Programme()
+
+def _programme(workspace: Path, raw: RawConfig, optional: bool, problems: list[str]) -> Programme:
     ppath = workspace / raw.programme
     if not ppath.exists():
-        if not programme_optional:
+        if not optional:
             problems.append(
-                f"{name}: programme: {ppath} does not exist (see `sos-sync programme import`)"
+                f"{CONFIG_NAME}: programme: {ppath} does not exist "
+                "(see `sos-sync programme import`)"
             )
-    elif programme_optional:
-        try:
-            programme = load_programme(ppath)
-        except (ValidationError, ValueError, TypeError, tomllib.TOMLDecodeError):
-            programme = Programme()  # about to be replaced by `programme import`
-    else:
-        try:
-            programme = load_programme(ppath)
-        except ValidationError as exc:
+        return Programme()
+    try:
+        return load_programme(ppath)
+    except ValidationError as exc:
+        if not optional:
             for err in exc.errors():
                 problems.append(f"{raw.programme}: {_loc(tuple(err['loc']))}: {err['msg']}")
-        except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
+    except (ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
+        if not optional:
             problems.append(f"{raw.programme}: {exc}")
+    return Programme()  # with `optional`: about to be replaced by `programme import`
 
-    if raw.backend == "google":
-        g = raw.google
-        if not g.spreadsheet_id:
-            problems.append(f"{name}: google.spreadsheet_id: required for the google backend")
-        for kind in FORM_KINDS:
-            fc = form_settings[kind]
-            if not fc.form_id and not fc.response_tab and not forms_optional:
-                problems.append(
-                    f"{name}: forms.{kind}: set form_id (Forms API) or response_tab (linked sheet)"
-                )
-        if g.auth == "service_account" and not g.service_account_file:
+
+def _google_problems(
+    raw: RawConfig,
+    form_settings: dict[FormKind, FormConfig],
+    forms_optional: bool,
+    problems: list[str],
+) -> None:
+    name = CONFIG_NAME
+    g = raw.google
+    if not g.spreadsheet_id:
+        problems.append(f"{name}: google.spreadsheet_id: required for the google backend")
+    for kind in FORM_KINDS:
+        fc = form_settings[kind]
+        if not fc.form_id and not fc.response_tab and not forms_optional:
             problems.append(
-                f"{name}: google.service_account_file: required when auth is service_account"
+                f"{name}: forms.{kind}: set form_id (Forms API) or response_tab (linked sheet)"
             )
-
-    if problems:
-        raise ConfigError(problems)
-    return Config(
-        workspace=workspace,
-        raw=raw,
-        forms=forms,
-        form_settings=form_settings,
-        criteria=criteria,
-        criteria_version=raw.criteria.version,
-        programme=programme,
-        source=source,
-    )
+    if g.auth == "service_account" and not g.service_account_file:
+        problems.append(
+            f"{name}: google.service_account_file: required when auth is service_account"
+        )
 
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:

@@ -61,6 +61,122 @@ def criterion_title(code: str, title: str) -> str:
     return f"{code} {title}"
 
 
+def _eoi() -> FormSpec:
+    return FormSpec(
+        "eoi",
+        "Expression of interest",
+        "EOI responses",
+        "eoi.csv",
+        (
+            _SCHOOL,
+            _URN,
+            Field("contact_name", "Your name", "Contact name"),
+            Field("contact_role", "Your role", "Contact role"),
+            Field("contact_email", "Contact email", "Contact email", "email"),
+            Field(
+                "pledge",
+                "Has your school signed the City of Sanctuary organisational pledge?",
+                "Pledge signed?",
+                "choice",
+                PLEDGE_CHOICES,
+            ),
+            Field("pledge_date", "If yes, when was it signed?", "Pledge date", "date"),
+            Field(
+                "slt",
+                "Do you have the support of your senior leadership team and governors?",
+                "SLT support",
+                "choice",
+                SLT_CHOICES,
+            ),
+            Field(
+                "newsletter",
+                "Would you like to receive the Schools of Sanctuary newsletter?",
+                "Newsletter",
+                "choice",
+                YES_NO,
+            ),
+            Field(
+                "consent",
+                "I agree to Coventry EMAS storing these details to support our "
+                "Schools of Sanctuary journey",
+                "Consent",
+                "consent",
+                required=True,
+            ),
+        ),
+    )
+
+
+def _audit(ratings: tuple[Field, ...]) -> FormSpec:
+    return FormSpec(
+        "audit",
+        "Audit",
+        "Audit responses",
+        "audit.csv",
+        (
+            _SCHOOL,
+            _URN,
+            Field("contact_name", "Completed by", "Completed by"),
+            Field("contact_email", "Contact email", "Contact email", "email"),
+            *ratings,
+            Field("notes_learn", "Evidence and notes – LEARN", "Notes – LEARN"),
+            Field("notes_embed", "Evidence and notes – EMBED", "Notes – EMBED"),
+            Field("notes_share", "Evidence and notes – SHARE", "Notes – SHARE"),
+        ),
+    )
+
+
+def _signup() -> FormSpec:
+    return FormSpec(
+        "signup",
+        "Event sign-up",
+        "Event sign-ups",
+        "signups.csv",
+        (
+            _SCHOOL,
+            _URN,
+            Field("attendee_name", "Your name", "Attendee name"),
+            Field("attendee_email", "Your email", "Attendee email", "email"),
+            Field("events", "Which events would you like to attend?", "Events", "checkbox"),
+            Field("access_needs", "Access or dietary requirements", "Access needs"),
+        ),
+    )
+
+
+def _application() -> FormSpec:
+    return FormSpec(
+        "application",
+        "Application submission",
+        "Applications",
+        "applications.csv",
+        (
+            _SCHOOL,
+            _URN,
+            Field("contact_email", "Contact email", "Contact email", "email"),
+            Field("stage", "What are you submitting?", "Submitting", "choice", STAGES),
+            Field("link", "Link to your document or portfolio", "Link", "url"),
+            Field("notes", "Anything you would like the panel to know?", "Notes for panel"),
+        ),
+    )
+
+
+def _catchup() -> FormSpec:
+    return FormSpec(
+        "catchup",
+        "Catch-up request",
+        "Catch-up requests",
+        "catchups.csv",
+        (
+            _SCHOOL,
+            _URN,
+            Field("contact_name", "Your name", "Contact name"),
+            Field("contact_email", "Contact email", "Contact email", "email"),
+            Field("topic", "What would you like to discuss?", "Topic", "choice", TOPICS),
+            Field("preferred_dates", "Preferred dates or times", "Preferred dates"),
+        ),
+    )
+
+
 def build_forms(criteria: tuple[tuple[str, str], ...]) -> dict[FormKind, FormSpec]:
     """The five forms with their default titles; audit ratings come from the criteria."""
     ratings = tuple(
@@ -68,105 +184,9 @@ def build_forms(criteria: tuple[tuple[str, str], ...]) -> dict[FormKind, FormSpe
         for code, title in criteria
     )
     return {
-        "eoi": FormSpec(
-            "eoi",
-            "Expression of interest",
-            "EOI responses",
-            "eoi.csv",
-            (
-                _SCHOOL,
-                _URN,
-                Field("contact_name", "Your name", "Contact name"),
-                Field("contact_role", "Your role", "Contact role"),
-                Field("contact_email", "Contact email", "Contact email", "email"),
-                Field(
-                    "pledge",
-                    "Has your school signed the City of Sanctuary organisational pledge?",
-                    "Pledge signed?",
-                    "choice",
-                    PLEDGE_CHOICES,
-                ),
-                Field("pledge_date", "If yes, when was it signed?", "Pledge date", "date"),
-                Field(
-                    "slt",
-                    "Do you have the support of your senior leadership team and governors?",
-                    "SLT support",
-                    "choice",
-                    SLT_CHOICES,
-                ),
-                Field(
-                    "newsletter",
-                    "Would you like to receive the Schools of Sanctuary newsletter?",
-                    "Newsletter",
-                    "choice",
-                    YES_NO,
-                ),
-                Field(
-                    "consent",
-                    "I agree to Coventry EMAS storing these details to support our "
-                    "Schools of Sanctuary journey",
-                    "Consent",
-                    "consent",
-                    required=True,
-                ),
-            ),
-        ),
-        "audit": FormSpec(
-            "audit",
-            "Audit",
-            "Audit responses",
-            "audit.csv",
-            (
-                _SCHOOL,
-                _URN,
-                Field("contact_name", "Completed by", "Completed by"),
-                Field("contact_email", "Contact email", "Contact email", "email"),
-                *ratings,
-                Field("notes_learn", "Evidence and notes – LEARN", "Notes – LEARN"),
-                Field("notes_embed", "Evidence and notes – EMBED", "Notes – EMBED"),
-                Field("notes_share", "Evidence and notes – SHARE", "Notes – SHARE"),
-            ),
-        ),
-        "signup": FormSpec(
-            "signup",
-            "Event sign-up",
-            "Event sign-ups",
-            "signups.csv",
-            (
-                _SCHOOL,
-                _URN,
-                Field("attendee_name", "Your name", "Attendee name"),
-                Field("attendee_email", "Your email", "Attendee email", "email"),
-                Field("events", "Which events would you like to attend?", "Events", "checkbox"),
-                Field("access_needs", "Access or dietary requirements", "Access needs"),
-            ),
-        ),
-        "application": FormSpec(
-            "application",
-            "Application submission",
-            "Applications",
-            "applications.csv",
-            (
-                _SCHOOL,
-                _URN,
-                Field("contact_email", "Contact email", "Contact email", "email"),
-                Field("stage", "What are you submitting?", "Submitting", "choice", STAGES),
-                Field("link", "Link to your document or portfolio", "Link", "url"),
-                Field("notes", "Anything you would like the panel to know?", "Notes for panel"),
-            ),
-        ),
-        "catchup": FormSpec(
-            "catchup",
-            "Catch-up request",
-            "Catch-up requests",
-            "catchups.csv",
-            (
-                _SCHOOL,
-                _URN,
-                Field("contact_name", "Your name", "Contact name"),
-                Field("contact_email", "Contact email", "Contact email", "email"),
-                Field("topic", "What would you like to discuss?", "Topic", "choice", TOPICS),
-                Field("preferred_dates", "Preferred dates or times", "Preferred dates"),
-            ),
-        ),
+        "eoi": _eoi(),
+        "audit": _audit(ratings),
+        "signup": _signup(),
+        "application": _application(),
+        "catchup": _catchup(),
     }

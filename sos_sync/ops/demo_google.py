@@ -15,8 +15,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from gspread.utils import ValueInputOption
-
 from sos_sync.backends.google.responses import rfc3339
 from sos_sync.backends.local.inbox import read_csv_export
 from sos_sync.config.edit import set_config
@@ -25,6 +23,7 @@ from sos_sync.domain.forms import FORM_KINDS, FormKind, FormSpec
 from sos_sync.domain.responses import RawResponse, parse_timestamp, split_checkbox
 from sos_sync.emulator import RunningEmulator, start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
+from sos_sync.emulator.clients import sheets_client
 from sos_sync.ops.demo import prepare_demo
 from sos_sync.ops.sample import DEMO_LEAD_ENTRIES
 from sos_sync.run.sync import RunResult, run_sync
@@ -107,8 +106,6 @@ def seed_responses(
 
 def seed_world(emu: RunningEmulator, config: Config, lead_entries: bool) -> dict[str, Any]:
     """Forms, spreadsheet, calendar and folder in a new emulator; returns their ids."""
-    from sos_sync.backends.google.transport import emulator_credentials, sheets_client
-
     admin = EmulatorAdmin(emu.base_url)
     labels = tuple(config.programme.by_label())
     form_ids: dict[FormKind, str] = {}
@@ -123,7 +120,7 @@ def seed_world(emu: RunningEmulator, config: Config, lead_entries: bool) -> dict
     admin.create_calendar(CALENDAR_ID, "Schools of Sanctuary")
     folder = admin.create_folder("Schools of Sanctuary documents")
     if lead_entries:
-        gc = sheets_client(emulator_credentials(), emu.base_url)
+        gc = sheets_client(emu.base_url)
         ws = gc.open_by_key(sid).worksheet("Schools")
         cols = {h: i for i, h in enumerate(SCHOOLS.headers)}
         rows: list[list[str]] = [list(SCHOOLS.headers)]
@@ -133,9 +130,7 @@ def seed_world(emu: RunningEmulator, config: Config, lead_entries: bool) -> dict
             for col, value in entries.items():
                 row[cols[col]] = value
             rows.append(row)
-        ws.update(
-            rows, "A1", value_input_option=ValueInputOption.user_entered
-        )  # as a lead types them
+        ws.update(rows, "A1", value_input_option="USER_ENTERED")  # type: ignore[arg-type]  # as a lead types them
     return {
         "spreadsheet_id": sid,
         "calendar_id": CALENDAR_ID,

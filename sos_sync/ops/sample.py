@@ -9,7 +9,9 @@ import csv
 import datetime as dt
 import io
 import random
+import tomllib
 from collections.abc import Iterable, Sequence
+from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -128,211 +130,16 @@ def _signup(
 
 
 def write_demo_inbox(inbox: Path, config: Config) -> None:
-    """The demo's five exports: schools at every step and a handful of bad responses."""
-    f = config.forms
-    codes = [c.code for c in config.criteria]
-    labels = [e.form_label for e in config.programme.events if e.form_label]
-    intro, nov_net = labels[0], labels[1]
-    good = [
-        "Established",
-        "Developing",
-        "Embedded",
-        "Developing",
-        "Not started",
-        "Established",
-        "Developing",
-        "Established",
-    ]
-    eoi = [
-        _eoi(
-            "2025-06-20",
-            "Ash Grove Primary School",
-            "131001",
-            "Priya Shah",
-            "p.shah@ashgrove.example.sch.uk",
-            "Not yet – planning to",
-            "In progress",
-        ),
-        _eoi(
-            "2024-10-03",
-            "Brookfield CE Primary School",
-            "131002",
-            "Tom Hughes",
-            "head@brookfield.example.sch.uk",
-        ),
-        _eoi(
-            "2024-09-25",
-            "Canal Side Academy",
-            "131003",
-            "Grace Obi",
-            "g.obi@canalside.example.sch.uk",
-            pledge_date="12/09/2024",
-        ),
-        _eoi(
-            "2024-09-18",
-            "St Mary's RC Primary School",
-            "131004",
-            "Ewa Nowak",
-            "e.nowak@stmarys.example.sch.uk",
-        ),
-        _eoi(
-            "2024-09-12",
-            "Daffodil Lane Infant School",
-            "131005",
-            "Ian Reid",
-            "office@daffodil.example.sch.uk",
-        ),
-        _eoi(
-            "2024-02-05",
-            "Elmwood Secondary School",
-            "131006",
-            "Ana Costa",
-            "a.costa@elmwood.example.sch.uk",
-        ),
-        _eoi(
-            "2023-11-20",
-            "Foxhill Junior School",
-            "131007",
-            "Ben Clarke",
-            "b.clarke@foxhill.example.sch.uk",
-        ),
-        _eoi(
-            "2021-05-10",
-            "Greenway Primary School",
-            "131008",
-            "Mo Ahmed",
-            "m.ahmed@greenway.example.sch.uk",
-        ),
-        _eoi(
-            "2024-10-02",
-            "Hillcrest Primary School",
-            "131009",
-            "Jo Evans",
-            "j.evans@hillcrest.example.sch.uk",
-            "No",
-            "In progress",
-        ),
-        _eoi(
-            "2025-05-02",
-            "Holy Trinity CE Primary School",
-            "131013",
-            "Kate Lin",
-            "k.lin@htce.example.sch.uk",
-            "Not yet – planning to",
-            "Yes",
-        ),
-        _eoi(
-            "2025-05-06",
-            "Holy Trinity Catholic Primary School",
-            "131014",
-            "Luis Moreno",
-            "l.moreno@htrc.example.sch.uk",
-            "Not yet – planning to",
-            "Yes",
-        ),
-        # bad or odd responses, each a lesson for the leads
-        _eoi(
-            "2025-06-22",
-            "Ash Grove Primary",
-            "13100",
-            "Priya Shah",
-            "p.shah@ashgrove.example.sch.uk",
-            "Yes",
-            "Yes",
-            "21/06/2025",
-        ),
-        _eoi(
-            "2025-07-01",
-            "Juniper Park Primary School",
-            "131015",
-            "Noor Ali",
-            "n.ali@juniper.example.sch.uk",
-            consent="",
-        ),
-        _eoi("2025-07-02", "Kingfisher Primary School", "131010", "Ola Ade", "head@kingfisher"),
-        _eoi(
-            "2025-07-03",
-            '=HYPERLINK("https://evil.example","Click me")',
-            "131011",
-            "Not A Person",
-            "x@evil.example",
-        ),
-    ]
-    audits = [
-        _audit(
-            "2024-11-14",
-            "Canal Side Academy",
-            "131003",
-            codes,
-            good,
-            notes_learn="Staff INSET on sanctuary, Nov 2024.",
-        ),
-        _audit("2024-11-20", "St Mary's RC Primary School", "131004", codes, good),
-        _audit("2024-10-30", "Daffodil Lane Infant School", "131005", codes, good),
-        _audit("2024-03-11", "Elmwood Secondary School", "131006", codes, ["Embedded"] * 8),
-        _audit("2024-01-15", "Foxhill Junior School", "131007", codes, ["Embedded"] * 8),
-        _audit("2021-06-01", "Greenway Primary School", "131008", codes, ["Established"] * 8),
-        _audit(
-            "2025-02-03",
-            "Brookfield CE Primary School",
-            "131002",
-            codes,
-            good[:1] + ["Sometimes"] + good[2:],
-            notes_embed="{{ contact_email }} and {% for x in y %} are literal text here.",
-        ),
-    ]
-    apps = [
-        _app("2025-01-20", "St Mary's RC Primary School", "131004", "Action plan"),
-        _app("2025-01-10", "Daffodil Lane Infant School", "131005", "Action plan"),
-        _app("2025-06-30", "Daffodil Lane Infant School", "131005", "Draft application"),
-        _app("2024-06-14", "Elmwood Secondary School", "131006", "Action plan"),
-        _app("2025-03-03", "Elmwood Secondary School", "131006", "Draft application"),
-        _app("2025-05-19", "Elmwood Secondary School", "131006", "Final application and portfolio"),
-        _app("2025-03-01", "Foxhill Junior School", "131007", "Final application and portfolio"),
-        _app("2025-04-02", "Oak Tree Academy", "131003", "Action plan"),  # URN of another school
-    ]
-    signups = [
-        _signup("2024-09-20", "Canal Side Academy", "131003", f"{intro}, {nov_net}"),
-        _signup("2024-09-21", "St Mary's RC Primary School", "131004", intro),
-        _signup("2024-09-22", "Daffodil Lane Infant School", "131005", f"{intro}, Summer picnic"),
-        _signup(
-            "2024-09-22", "Daffodil Lane Infant School", "131005", f"{intro}, Summer picnic"
-        ),  # exact duplicate
-        _signup("2024-10-15", "Larkspur Academy", "131099", nov_net),
-    ]
-    bad_ts = dict(signups[1], _ts="yesterday afternoon", attendee_name="Rae Kim")
-    signups.append(bad_ts)
-    catchups = [
-        {
-            "_ts": forms_timestamp(_at("2025-07-08", 11)),
-            "_email": "office@holytrinity.example.sch.uk",
-            "school": "Holy Trinity Primary",
-            "urn": "",
-            "contact_name": "Pat Doyle",
-            "contact_email": "office@holytrinity.example.sch.uk",
-            "topic": "Audit",
-            "preferred_dates": "Any Tuesday after 3:30",
-        },
-        {
-            "_ts": forms_timestamp(_at("2025-07-09", 15)),
-            "_email": "e.nowak@stmarys.example.sch.uk",
-            "school": "St Marys R.C. Primary",
-            "urn": "",
-            "contact_name": "Ewa Nowak",
-            "contact_email": "e.nowak@stmarys.example.sch.uk",
-            "topic": "Application",
-            "preferred_dates": "Week of 21 July",
-        },
-    ]
-    data: dict[FormKind, list[dict[str, str]]] = {
-        "eoi": eoi,
-        "audit": audits,
-        "signup": signups,
-        "application": apps,
-        "catchup": catchups,
-    }
+    """The demo's five exports: schools at every step and a handful of bad responses.
+
+    The rows are data (`demo_inbox.toml` beside this module), written with the
+    workspace's question titles.
+    """
+    text = (files("sos_sync.ops") / "demo_inbox.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
     for kind in FORM_KINDS:
-        write_export(inbox / f[kind].inbox_file, f[kind], data[kind])
+        spec = config.forms[kind]
+        write_export(inbox / spec.inbox_file, spec, data.get(kind, []))
 
 
 # What leads had typed in the tracker before the demo night (lead columns only).

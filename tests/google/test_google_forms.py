@@ -21,7 +21,7 @@ from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.errors import ConfigError, SosSyncError
 from sos_sync.ops.demo_google import seed_responses
 from sos_sync.ops.forms import JOURNAL, forms_checklist, forms_create, forms_sync
-from sos_sync.programme_import.offer import import_offer_file
+from sos_sync.programme_import.store import import_offer_file
 
 BEFORE_THE_YEAR = dt.date(2024, 9, 1)
 NOT_AN_EVENT = "is not an event in the programme"
