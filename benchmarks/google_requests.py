@@ -8,7 +8,11 @@ extrapolated to the whole night. Targets: Sheets requests for a night do not gro
 the number of schools; a quiet night reads each form page once plus the tracker once,
 and writes nothing.
 
+Then a 100-document night of the Drive store (issue 12): the Drive requests when each
+document is first looked up by key (as before) and with the night's listing only (now).
+
     .venv/bin/python benchmarks/google_requests.py [--schools 2000] [--responses 20000] [--cap 400]
+        [--documents 100] [--documents-only]
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from sos_sync.backends.google.backend import GoogleBackend
+from sos_sync.backends.google.clients import GoogleClients
+from sos_sync.backends.google.documents import GoogleDocumentStore
 from sos_sync.backends.google.transport import emulator_credentials, sheets_client
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.forms import FORM_KINDS
@@ -85,12 +91,52 @@ def row_by_row(
     return needed, seconds / max(sent, 1) * needed
 
 
+def documents_night(n: int) -> None:
+    """Drive requests for `n` new documents: a lookup per document (before) vs the listing (now)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = init_workspace(Path(tmp) / "ws")
+        emu = start_in_thread()
+        try:
+            admin = EmulatorAdmin(emu.base_url)
+            for label, folder in (
+                ("lookup per document (before)", "f1"),
+                ("night's listing", "f2"),
+            ):
+                admin.create_folder("Documents", folder_id=folder)
+                set_config(
+                    ws / CONFIG_NAME,
+                    {"google": {"documents_folder_id": folder, "base_url": emu.base_url}},
+                )
+                config = load_config(ws)
+                store = GoogleDocumentStore(config, GoogleClients(config))
+                admin.reset_stats()
+                t0 = time.perf_counter()
+                keys = [f"{folder}:award_letter:{i:04d}" for i in range(n)]
+                store.read_documents(keys)
+                for key in keys:
+                    if folder == "f1":
+                        store._find(key)  # what every document cost before
+                    store.write_document(key, f"Letter {key}", f"<p>{key}</p>", key[-4:])
+                drive = admin.stats()["apis"].get("drive", {"requests": 0})
+                print(
+                    f"{n}-document night, {label}: {drive['requests']} Drive requests "
+                    f"in {time.perf_counter() - t0:.1f} s"
+                )
+        finally:
+            emu.stop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--schools", type=int, default=2000)
     ap.add_argument("--responses", type=int, default=20000)
     ap.add_argument("--cap", type=int, default=400, help="row-by-row requests actually sent")
+    ap.add_argument("--documents", type=int, default=100)
+    ap.add_argument("--documents-only", action="store_true")
     args = ap.parse_args()
+    documents_night(args.documents)
+    if args.documents_only:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         ws = init_workspace(Path(tmp) / "ws")
         config = load_config(ws)

@@ -127,7 +127,8 @@ def test_only_demo_cli_and_tests_import_the_emulator() -> None:
     users = {
         m
         for m, deps in GRAPH.items()
-        if not m.startswith("sos_sync.emulator") and any(d.startswith("sos_sync.emulator") for d in deps)
+        if not m.startswith("sos_sync.emulator")
+        and any(d.startswith("sos_sync.emulator") for d in deps)
     }
     allowed = {m for m in users if m.startswith(("sos_sync.cli", "sos_sync.ops.demo"))}
     assert users - allowed == set()

@@ -62,6 +62,11 @@ class DocState:
     key: str
     link: str
     fingerprint: str
+    duplicates: tuple[str, ...] = ()  # links of other documents found under the same key
+
+    def unchanged_since(self, recorded: str | None) -> bool:
+        """Whether the document is as sos-sync left it (`recorded`: the fingerprint then)."""
+        return self.fingerprint == recorded
 
 
 class CalendarStore(Protocol):

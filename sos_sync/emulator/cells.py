@@ -193,8 +193,28 @@ _OPS: dict[type, Any] = {
 }
 
 
+NOT_EMULATED = "#NOT_EMULATED!"  # not a Google value: a formula Google computes and we do not
+GOOGLE_FUNCTIONS = frozenset(
+    """ABS AND ARRAYFORMULA AVERAGE AVERAGEIF CHOOSE COLUMN COLUMNS CONCATENATE COUNT COUNTA
+    COUNTBLANK COUNTIF COUNTIFS DATE DATEDIF DATEVALUE DAY EDATE EOMONTH EXACT FALSE FILTER FIND
+    FLATTEN HLOOKUP HYPERLINK IF IFERROR IFNA IFS IMPORTRANGE INDEX INDIRECT INT ISBLANK ISERROR
+    ISNUMBER ISTEXT JOIN LEFT LEN LOOKUP LOWER MATCH MAX MAXIFS MID MIN MINIFS MONTH NETWORKDAYS
+    NOT NOW OR PROPER QUERY REGEXEXTRACT REGEXMATCH REGEXREPLACE RIGHT ROUND ROUNDDOWN ROUNDUP
+    ROW ROWS SEARCH SEQUENCE SORT SORTN SPLIT SUBSTITUTE SUM SUMIF SUMIFS SUMPRODUCT SWITCH TEXT
+    TEXTJOIN TODAY TRANSPOSE TRIM TRUE UNIQUE UPPER VALUE VLOOKUP WEEKDAY XLOOKUP YEAR""".split()  # noqa: SIM905 (a word list)
+)
+
+
+def _unknown_function(body: str) -> bool:
+    """True when the formula calls a name Google does not know (Google shows `#NAME?`)."""
+    code = re.sub(r'"[^"]*"', '""', body)
+    called = re.findall(r"([A-Za-z_][A-Za-z0-9_.]*)\s*\(", code)
+    return any(name.upper() not in GOOGLE_FUNCTIONS for name in called)
+
+
 def evaluate(formula: str) -> Any:
-    """The displayed value of a formula, or `#NAME?` for what the emulator cannot compute."""
+    """The displayed value of a formula: computed for literals, arithmetic and HYPERLINK;
+    `#NAME?` for a function Google does not know either; `NOT_EMULATED` for the rest."""
     body = formula[1:].strip()
     link = re.fullmatch(r'(?i)HYPERLINK\(\s*"([^"]*)"\s*(?:[,;]\s*"([^"]*)"\s*)?\)', body)
     if link:
@@ -205,7 +225,9 @@ def evaluate(formula: str) -> Any:
         tree = ast.parse(body.replace("^", "**"), mode="eval")
         result = _eval(tree.body)
     except (SyntaxError, ValueError, ZeroDivisionError, TypeError, OverflowError):
-        return "#NAME?" if re.search(r"[A-Za-z]", body) else "#ERROR!"
+        if _unknown_function(body):
+            return "#NAME?"
+        return NOT_EMULATED if re.search(r"[A-Za-z]", body) else "#ERROR!"
     if isinstance(result, float) and result.is_integer():
         return int(result)
     return result

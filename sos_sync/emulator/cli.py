@@ -20,11 +20,19 @@ def emulator() -> None:
     help="Persist the emulated world in this JSON file (atomic writes).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(port: int, state_file: str | None, host: str) -> None:
+@click.option(
+    "--quotas/--no-quotas",
+    default=True,
+    show_default=True,
+    help="Google's per-minute limits (Sheets 60, Forms 150, Drive 12,000) and its 429s.",
+)
+def serve(port: int, state_file: str | None, host: str, quotas: bool) -> None:
     """Serve until killed; prints `Emulator listening on http://HOST:PORT`."""
+    from sos_sync.emulator.quota import GOOGLE_QUOTAS
     from sos_sync.emulator.server import make_server
 
     server = make_server(host, port, state_file)
+    server.state.settings["quotas"] = dict(GOOGLE_QUOTAS) if quotas else {}
     click.echo(f"Emulator listening on {server.base_url}", nl=True)
     try:
         server.serve_forever()

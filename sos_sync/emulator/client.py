@@ -6,6 +6,8 @@ from typing import Any
 
 import requests
 
+from sos_sync.emulator.quota import GOOGLE_QUOTAS
+
 
 class EmulatorAdminError(RuntimeError):
     """The admin API refused a request."""
@@ -65,6 +67,14 @@ class EmulatorAdmin:
         else:
             quotas[api] = per_window
         self._call("POST", "settings", {"quotas": quotas, "quotaWindowSeconds": window_seconds})
+
+    def set_google_quotas(self, window_seconds: float = 60) -> None:
+        """Google's per-user limits a minute (`quota.GOOGLE_QUOTAS`); beyond them, Google's 429."""
+        self._call(
+            "POST",
+            "settings",
+            {"quotas": dict(GOOGLE_QUOTAS), "quotaWindowSeconds": window_seconds},
+        )
 
     # seeding -------------------------------------------------------------------------------
     def create_spreadsheet(

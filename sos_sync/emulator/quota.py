@@ -1,4 +1,4 @@
-"""Per-minute request quotas, off by default: reads and writes counted apart per API, as Google does.
+"""Per-minute request quotas, off by default (on in the demo and `emulator serve`): reads and writes counted apart per API, as Google does.
 
 Turned on through the admin settings (`{"quotas": {"sheets": 60}, "quotaWindowSeconds": 60}`),
 so a test can prove that the product paces itself under Sheets' 60 requests/minute/user instead
@@ -12,6 +12,10 @@ import time
 from collections import deque
 
 from sos_sync.emulator.errors import rate_limited
+
+# Google's per-minute, per-user limits (reads and writes each): Sheets 60, Forms 150 (its
+# writes; reads allow 390), Drive 12,000. Calendar's limits are its own 403s (faults).
+GOOGLE_QUOTAS = {"sheets": 60, "forms": 150, "drive": 12000}
 
 
 class Quotas:

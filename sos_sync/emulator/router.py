@@ -22,6 +22,7 @@ from sos_sync.emulator import (
     drive_sharing,
     fields,
     forms,
+    proto_json,
     sheets,
     sheets_values,
 )
@@ -136,6 +137,8 @@ def call(
             status, payload = handler(request)
             if is_write and status < 400:
                 server.state.save()
+        if api in ("sheets", "forms") and payload is not None and status < 400:
+            payload = proto_json.omit_defaults(payload)
         selector = query.get("fields")
         if selector and payload is not None and status < 400:
             payload = fields.apply(payload, fields.parse(selector[0]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sos_sync.emulator import grid
+from sos_sync.emulator import fields, grid
 from sos_sync.emulator.drive_models import SHEET, register_file
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
@@ -21,7 +21,20 @@ def spreadsheets_get(req: Request) -> tuple[int, Any]:
         only = {
             grid.resolve(book, text).sheet["properties"]["sheetId"] for text in req.args("ranges")
         }
-    return 200, public_spreadsheet(book, req.flag("includeGridData"), only)
+    return 200, public_spreadsheet(book, _wants_grid(req), only)
+
+
+def _wants_grid(req: Request) -> bool:
+    """Grid data or not: "includeGridData is ignored if a field mask was set"; a mask that
+    selects `sheets.data` returns it."""
+    mask = req.arg("fields")
+    if not mask:
+        return req.flag("includeGridData")
+    tree = fields.parse(mask)
+    if tree is None or "*" in tree or ("sheets" in tree and tree["sheets"] is None):
+        return True
+    sheets_tree = tree.get("sheets") or {}
+    return "data" in sheets_tree or "*" in sheets_tree
 
 
 def spreadsheets_create(req: Request) -> tuple[int, Any]:

@@ -167,6 +167,7 @@ def run_emulator_demo(out: Path, today: dt.date, inbox: Path | None = None) -> R
         config = load_config(workspace)
         form_ids = {k: config.form_settings[k].form_id for k in FORM_KINDS}
         seed_responses(emu, admin, config, form_ids)
+        admin.set_google_quotas()  # the night meets Google's limits (its pacer keeps under them)
         return run_sync(workspace, today, config=config)
     finally:
         emu.stop()

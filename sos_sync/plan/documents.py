@@ -79,6 +79,10 @@ def plan_documents(
             continue
         rec = recorded.get(w.key)
         cur = current.get(w.key)
+        if cur is not None:
+            problems.extend(_duplicate_problems(w, cur))
+        if rec is not None and cur is not None and cur.unchanged_since(rec.get("fingerprint")):
+            record[w.key]["fingerprint"] = cur.fingerprint  # a fingerprint of an older form
         if rec is not None and rec.get("hash") == digest:
             if cur is None:
                 problems.append(
@@ -98,11 +102,11 @@ def plan_documents(
             else:
                 status[w.key] = (
                     "Generated"
-                    if cur.fingerprint == rec.get("fingerprint")
+                    if cur.unchanged_since(rec.get("fingerprint"))
                     else "Generated; edited since by a person"
                 )
             continue
-        if rec is not None and cur is not None and cur.fingerprint != rec.get("fingerprint"):
+        if rec is not None and cur is not None and not cur.unchanged_since(rec.get("fingerprint")):
             problems.append(
                 Problem(
                     "doc_edited",
@@ -159,3 +163,20 @@ def _template_problem(w: WantedDocument, exc: TemplateError) -> Problem:
         source_key=w.key,
         form="Documents",
     )
+
+
+def _duplicate_problems(w: WantedDocument, cur: DocState) -> list[Problem]:
+    """One problem per extra document found under the key (the same every night: reported once)."""
+    return [
+        Problem(
+            "doc_duplicate",
+            f"Two documents were found for the {KIND_LABELS[w.kind].lower()} for {w.school}; "
+            f"the sync keeps {cur.link} and left the other alone. Delete the other one.",
+            value=link,
+            school=w.school,
+            urn=w.urn,
+            source_key=w.key,
+            form="Documents",
+        )
+        for link in cur.duplicates
+    ]

@@ -205,6 +205,8 @@ def run_sync(
             memory = _resolve(plan.memory, links)
         else:
             memory = plan.memory
+            if plan.documents is not None and not plan.documents.jobs:
+                extra["documents"] = plan.documents.record  # older fingerprints, migrated
         new_state = State(memory, {}, extra)
         if new_state.memory != state.memory or state.pending or extra != state.extra:
             save_state(config.workspace, new_state)

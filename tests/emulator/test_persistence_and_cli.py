@@ -16,6 +16,7 @@ import pytest
 from sos_sync.emulator import start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.emulator.clients import service, sheets_client
+from sos_sync.emulator.quota import GOOGLE_QUOTAS
 
 
 def test_two_processes_in_sequence_see_the_same_google(tmp_path: Path) -> None:
@@ -90,6 +91,8 @@ def test_serve_starts_quickly(served: tuple[str, float]) -> None:
 def test_concurrent_writers_lose_nothing(served: tuple[str, float]) -> None:
     base_url, _ = served
     admin = EmulatorAdmin(base_url)
+    assert admin.state()["settings"]["quotas"] == GOOGLE_QUOTAS  # `serve` meets Google's limits
+    admin.set_quota("sheets", None)  # 90 appends in a few seconds: more than Google allows
     admin.create_spreadsheet("Tracker", "s1", sheets=["Log"])
     admin.create_calendar("cal@example.org")
     writers, rows_each = 6, 15

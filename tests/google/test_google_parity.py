@@ -8,10 +8,13 @@ from collections import Counter
 from pathlib import Path
 
 import openpyxl
+import requests
 
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.responses import parse_timestamp
 from sos_sync.emulator import start_in_thread
+from sos_sync.emulator.client import EmulatorAdmin
+from sos_sync.emulator.quota import GOOGLE_QUOTAS
 from sos_sync.ops.demo import prepare_demo, run_demo
 from sos_sync.ops.demo_google import STATE_FILE, run_emulator_demo, set_config
 from sos_sync.ops.export import export_tracker
@@ -69,3 +72,22 @@ def test_local_and_google_give_the_same_schools_and_problems(tmp_path: Path) -> 
 
     assert reasons(tmp_path / "google.xlsx") == reasons(tmp_path / "local.xlsx")
     assert sum(reasons(tmp_path / "local.xlsx").values()) >= 5
+
+
+def test_the_emulator_demo_meets_googles_quotas_and_its_429(tmp_path: Path) -> None:
+    result = run_emulator_demo(tmp_path / "demo", DEMO_TODAY)
+    assert result.ok  # the product's pacer keeps the night under Sheets' 60 a minute
+    emu = start_in_thread(tmp_path / "demo" / STATE_FILE)
+    try:
+        admin = EmulatorAdmin(emu.base_url)
+        assert admin.state()["settings"]["quotas"] == GOOGLE_QUOTAS
+        sid = load_config(tmp_path / "demo").raw.google.spreadsheet_id
+        url = f"{emu.base_url}/v4/spreadsheets/{sid}?fields=spreadsheetId"
+        replies = [requests.get(url, timeout=10) for _ in range(GOOGLE_QUOTAS["sheets"] + 1)]
+    finally:
+        emu.stop()
+    assert [r.status_code for r in replies].count(429) >= 1
+    error = next(r for r in replies if r.status_code == 429).json()["error"]
+    assert error["status"] == "RESOURCE_EXHAUSTED"
+    info = next(d for d in error["details"] if d["@type"].endswith("ErrorInfo"))
+    assert info["reason"] == "RATE_LIMIT_EXCEEDED"

@@ -21,6 +21,7 @@ from sos_sync.backends.google.setup import CHOICES, prepare_spreadsheet
 from sos_sync.cli.google import auth, doctor_command
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.emulator import RunningEmulator
+from sos_sync.emulator.cells import NOT_EMULATED
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.errors import ConfigError
 from sos_sync.ops.demo_google import set_config
@@ -68,6 +69,8 @@ def test_prepare_spreadsheet_makes_every_tab_once(
     assert [c.get("v") for c in dash[0] if c][3:] == ["Step (chart)", "Schools (chart)"]
     assert dash[1][3]["f"] == '=SORT(FILTER(A2:A, LEFT(A2:A, 5)="Step "))'  # a formula, not text
     assert "VALUE(" in dash[1][4]["f"]
+    # functions Google knows (a misspelt one would read `#NAME?`), computed by Google only
+    assert dash[1][3]["v"] == dash[1][4]["v"] == NOT_EMULATED
     domain = chart["domains"][0]["domain"]["sourceRange"]["sources"][0]
     assert (domain["startColumnIndex"], domain["startRowIndex"], domain["endRowIndex"]) == (3, 1, 6)
     header = [c.get("v") for c in sheets["EOI responses"]["rows"][0] if c]

@@ -22,6 +22,7 @@ from sos_sync.config.load import Config
 
 T = TypeVar("T")
 
+SPECIAL_403 = frozenset({"forbiddenForServiceAccounts", "storageQuotaExceeded"})
 APIS = ("forms", "sheets", "calendar", "drive", "docs")
 _SERVICES = {"forms": "v1", "sheets": "v4", "calendar": "v3", "drive": "v3", "docs": "v1"}
 
@@ -145,12 +146,14 @@ class GoogleClients:
                     "The credentials were refused: sign in again with `sos-sync auth login`, or "
                     "check the service account key file."
                 )
-            if fault.status in (403, 404) and share:
-                missing = "cannot be found" if fault.status == 404 else "is not shared"
+            if fault.status == 404:
                 return (
-                    f"It {missing} for {who}: check the id in sos-sync.toml and share {share} "
-                    f"with {who}."
+                    f"Nothing with this id exists for {who}: the id in sos-sync.toml is wrong "
+                    "or the item was deleted; copy the id again from its address in the browser "
+                    f"(Drive and Calendar also answer this for an item not shared with {who})."
                 )
+            if fault.status == 403 and share and fault.reason not in SPECIAL_403:
+                return f"{who} has no access to it: share {share} with {who}."
             if fault.status == 403 and fault.reason == "forbiddenForServiceAccounts":
                 return (
                     "A service account cannot invite attendees without domain-wide delegation: "

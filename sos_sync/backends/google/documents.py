@@ -4,13 +4,22 @@ A document is the rendered HTML uploaded to Drive and converted to a Google Doc 
 `google.documents_folder_id` (`supportsAllDrives`: a service account can only create
 files in a shared drive). It carries the app properties `sos_app=sos-sync` and
 `sos_key=<key>` (a key too long for Drive's 124 bytes per property is hashed), so one
-query finds every document and a rerun finds each again. Replacing one is a media update
-of the same file. The fingerprint is the file's `version` as Drive returns it right after
-our write: a later version means a person edited the document.
+query at the start of the night finds every document; writes use that listing (no lookup
+per document). Replacing one is a media update of the same file.
+
+A person edited a document when its `modifiedTime` moved past the one Drive returned right
+after our write. Drive's `version` is no use for that: it moves on every change, "even
+those not visible to the user". Fingerprints recorded by earlier releases (the `version`)
+are still accepted, and replaced by the new form when they match.
+
+A create is not idempotent: when its reply is lost, the document is looked up by key before
+the create is sent again. Two documents found for one key (a create that landed twice
+anyway): the newest, the one whose reply the sync got, is kept; the others are reported.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import io
@@ -28,7 +37,8 @@ DOC_MIME = "application/vnd.google-apps.document"
 KEY_PROPERTY = "sos_key"
 APP_PROPERTY = "sos_app"
 APP_VALUE = "sos-sync"
-FIELDS = "id,name,version,modifiedTime,webViewLink,appProperties"
+FIELDS = "id,name,version,createdTime,modifiedTime,webViewLink,appProperties"
+FINGERPRINT = "mt:"  # + modifiedTime; an earlier release recorded the bare `version`
 PROPERTY_LIMIT = 124  # bytes of key + value, UTF-8 (Drive)
 
 
@@ -44,8 +54,33 @@ def _execute(method: Any, **kwargs: Any) -> Any:
     return method(**kwargs).execute()
 
 
+def _media(html: str) -> MediaIoBaseUpload:
+    return MediaIoBaseUpload(io.BytesIO(html.encode("utf-8")), "text/html", resumable=False)
+
+
 def _quote(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "\\'")
+
+
+@dataclasses.dataclass(frozen=True)
+class GoogleDocState(DocState):
+    """A Google Doc's state: its fingerprint is `mt:<modifiedTime>`; `version` is kept to
+    recognise a fingerprint an earlier release recorded."""
+
+    version: str = ""
+
+    def unchanged_since(self, recorded: str | None) -> bool:
+        if not recorded:
+            return False
+        if recorded.startswith(FINGERPRINT):
+            return recorded == self.fingerprint
+        return recorded == self.version  # recorded by an earlier release: Drive's version
+
+
+def _newest_first(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(
+        items, key=lambda i: (str(i.get("createdTime", "")), str(i.get("id", ""))), reverse=True
+    )
 
 
 class GoogleDocumentStore:
@@ -55,6 +90,7 @@ class GoogleDocumentStore:
         self.config = config
         self.clients = clients
         self.folder_id = config.raw.google.documents_folder_id
+        self._by_key: dict[str, list[dict[str, Any]]] | None = None
 
     @property
     def _share(self) -> str:
@@ -90,84 +126,121 @@ class GoogleDocumentStore:
             if not token:
                 return out
 
-    def _find(self, key: str) -> dict[str, Any] | None:
+    def _find(self, key: str) -> list[dict[str, Any]]:
+        """Every document with this key, asked of Drive now (only after a create's reply was lost)."""
         q = (
             f"appProperties has {{ key='{KEY_PROPERTY}' and value='{_quote(key_value(key))}' }}"
             " and trashed = false"
         )
-        found = self._query(q)
-        return found[0] if found else None
+        return self._query(q)
+
+    def _listing(self) -> dict[str, list[dict[str, Any]]]:
+        """The night's listing of every document sos-sync made, by `sos_key` value (one query)."""
+        if self._by_key is None:
+            q = (
+                f"appProperties has {{ key='{APP_PROPERTY}' and value='{APP_VALUE}' }}"
+                " and trashed = false"
+            )
+            by_key: dict[str, list[dict[str, Any]]] = {}
+            for item in self._query(q):
+                value = (item.get("appProperties") or {}).get(KEY_PROPERTY)
+                if value:
+                    by_key.setdefault(str(value), []).append(item)
+            self._by_key = by_key
+        return self._by_key
 
     @staticmethod
-    def _state(key: str, item: dict[str, Any]) -> DocState:
-        return DocState(
+    def _state(key: str, items: Sequence[dict[str, Any]]) -> GoogleDocState:
+        kept, *others = _newest_first(items)
+        return GoogleDocState(
             key=key,
-            link=str(item.get("webViewLink", "")),
-            fingerprint=str(item.get("version") or item.get("modifiedTime") or ""),
+            link=str(kept.get("webViewLink", "")),
+            fingerprint=FINGERPRINT + str(kept.get("modifiedTime", "")),
+            duplicates=tuple(str(o.get("webViewLink") or o.get("id", "")) for o in others),
+            version=str(kept.get("version", "")),
         )
 
     def read_documents(self, keys: Sequence[str]) -> dict[str, DocState]:
-        """The documents by key (one paged query for all of them); missing keys are absent."""
-        wanted = {key_value(k): k for k in keys}
-        q = f"appProperties has {{ key='{APP_PROPERTY}' and value='{APP_VALUE}' }} and trashed = false"
+        """The documents by key (from the night's listing); missing keys are absent."""
+        listing = self._listing()
         out: dict[str, DocState] = {}
-        for item in self._query(q):
-            value = (item.get("appProperties") or {}).get(KEY_PROPERTY)
-            if value in wanted and wanted[value] not in out:
-                out[wanted[value]] = self._state(wanted[value], item)
+        for key in keys:
+            items = listing.get(key_value(key))
+            if items and key not in out:
+                out[key] = self._state(key, items)
         return out
 
     def write_document(self, key: str, title: str, html: str, inputs_hash: str) -> DocState:
         """Create or replace the document for `key`; its state as Drive holds it after the write."""
-        files = self._files()
         props = {APP_PROPERTY: APP_VALUE, KEY_PROPERTY: key_value(key)}
         if len(("sos_inputs" + inputs_hash).encode()) <= PROPERTY_LIMIT:
             props["sos_inputs"] = inputs_hash
+        known = self._listing().get(key_value(key))
+        if known:
+            kept = _newest_first(known)[0]
+            item = self._update(key, kept["id"], title, html, props)
+            items = [item if i is kept else i for i in known]
+        else:
+            item = self._create_once(key, title, html, props)
+            items = [item]
+        self._listing()[key_value(key)] = items
+        return self._state(key, items)
 
-        def media() -> MediaIoBaseUpload:
-            return MediaIoBaseUpload(io.BytesIO(html.encode("utf-8")), "text/html", resumable=False)
+    def _what(self, key: str) -> str:
+        return f"the documents folder {self.folder_id} (document {key})"
 
-        what = f"the documents folder {self.folder_id} (document {key})"
-        for _attempt in range(self.clients.policy.tries):
-            existing = self._find(key)
+    def _update(
+        self, key: str, file_id: str, title: str, html: str, props: dict[str, str]
+    ) -> dict[str, Any]:
+        item: dict[str, Any] = self.clients.call(
+            functools.partial(
+                _execute,
+                self._files().update,
+                fileId=file_id,
+                body={"name": title, "appProperties": props},
+                media_body=_media(html),
+                fields=FIELDS,
+                supportsAllDrives=True,
+            ),
+            self._what(key),
+            self._share,
+        )
+        return item
+
+    def _create_once(
+        self, key: str, title: str, html: str, props: dict[str, str]
+    ) -> dict[str, Any]:
+        """Create the document; after a lost reply, look it up by key before sending again."""
+        policy = self.clients.policy
+        body = {
+            "name": title,
+            "mimeType": DOC_MIME,
+            "parents": [self.folder_id],
+            "appProperties": props,
+        }
+        for attempt in range(policy.tries):
+            if attempt:
+                policy.sleep(policy.backoff(attempt - 1))  # give Drive's search time to see it
+                found = self._find(key)
+                if found:
+                    return _newest_first(found)[0]
             try:
-                if existing is not None:
-                    item = self.clients.call(
-                        functools.partial(
-                            _execute,
-                            files.update,
-                            fileId=existing["id"],
-                            body={"name": title, "appProperties": props},
-                            media_body=media(),
-                            fields=FIELDS,
-                            supportsAllDrives=True,
-                        ),
-                        what,
-                        self._share,
-                    )
-                else:
-                    # a create is not idempotent: on a fault, look for it again before retrying
-                    item = self.clients.call(
-                        lambda: files.create(
-                            body={
-                                "name": title,
-                                "mimeType": DOC_MIME,
-                                "parents": [self.folder_id],
-                                "appProperties": props,
-                            },
-                            media_body=media(),
-                            fields=FIELDS,
-                            supportsAllDrives=True,
-                        ).execute(),
-                        what,
-                        self._share,
-                        retry=False,
-                    )
+                item: dict[str, Any] = self.clients.call(
+                    functools.partial(
+                        _execute,
+                        self._files().create,
+                        body=body,
+                        media_body=_media(html),
+                        fields=FIELDS,
+                        supportsAllDrives=True,
+                    ),
+                    self._what(key),
+                    self._share,
+                    retry=False,  # a create that may have landed is never resent blindly
+                )
+                return item
             except GoogleTransient:
-                if existing is not None:
-                    raise  # an update was already retried; it is written next night
                 continue
-            return self._state(key, item)
         raise GoogleTransient(
             f"Google kept failing while writing the document {key}; it is written next night."
         )

@@ -53,138 +53,14 @@ def _column_range(sheet_id: int, col: int, first_row: int = 0) -> dict[str, Any]
 def decorations(spec: TabSpec, sheet_id: int, header: list[str]) -> list[dict[str, Any]]:
     """Drop-downs, warning-only protection, conditional formats and the chart for one tab."""
     pos = {h: i for i, h in reversed(list(enumerate(header)))}
-    out: list[dict[str, Any]] = []
-    for col in spec.columns:
-        i = pos[col.name]
-        if col.owner == "lead" and col.name in CHOICES:
-            out.append(
-                {
-                    "setDataValidation": {
-                        "range": _column_range(sheet_id, i, 1),
-                        "rule": {
-                            "condition": {
-                                "type": "ONE_OF_LIST",
-                                "values": [{"userEnteredValue": v} for v in CHOICES[col.name]],
-                            },
-                            "showCustomUi": True,
-                            "strict": False,
-                        },
-                    }
-                }
-            )
-        if col.owner == "machine":
-            out.append(
-                {
-                    "addProtectedRange": {
-                        "protectedRange": {
-                            "range": _column_range(sheet_id, i),
-                            "description": f"sos-sync writes `{col.name}` every night",
-                            "warningOnly": True,
-                        }
-                    }
-                }
-            )
+    out = _column_rules(spec, sheet_id, pos)
     width = len(header)
     if spec.name == "Schools":
-        stalled = pos["Stalled"]
-        out.append(
-            {
-                "addConditionalFormatRule": {
-                    "index": 0,
-                    "rule": {
-                        "ranges": [_column_range(sheet_id, stalled, 1)],
-                        "booleanRule": {
-                            "condition": {
-                                "type": "TEXT_EQ",
-                                "values": [{"userEnteredValue": "Yes"}],
-                            },
-                            "format": {"backgroundColor": STALLED_FILL},
-                        },
-                    },
-                }
-            }
-        )
+        out.append(_stalled_rule(sheet_id, pos["Stalled"]))
     if spec.name == "Needs review":
-        key = column_letters(pos["Problem ID"])
-        resolved = column_letters(pos["Resolved"])
-        out.append(
-            {
-                "addConditionalFormatRule": {
-                    "index": 0,
-                    "rule": {
-                        "ranges": [
-                            {
-                                "sheetId": sheet_id,
-                                "startRowIndex": 1,
-                                "startColumnIndex": 0,
-                                "endColumnIndex": width,
-                            }
-                        ],
-                        "booleanRule": {
-                            "condition": {
-                                "type": "CUSTOM_FORMULA",
-                                "values": [
-                                    {"userEnteredValue": f'=AND(${key}2<>"", ${resolved}2<>"Yes")'}
-                                ],
-                            },
-                            "format": {"backgroundColor": OPEN_FILL},
-                        },
-                    },
-                }
-            }
-        )
+        out.append(_open_problem_rule(sheet_id, pos, width))
     if spec.name == "Dashboard":
-        # the chart reads two helper columns that pick the Step rows wherever the planner
-        # puts them and turn their text values into numbers (see `chart_formulas`)
-        step_col, count_col = width, width + 1
-
-        def source(col: int) -> dict[str, Any]:
-            return {
-                "sourceRange": {
-                    "sources": [
-                        {
-                            "sheetId": sheet_id,
-                            "startRowIndex": 1,
-                            "endRowIndex": 6,
-                            "startColumnIndex": col,
-                            "endColumnIndex": col + 1,
-                        }
-                    ]
-                }
-            }
-
-        out.append(
-            {
-                "addChart": {
-                    "chart": {
-                        "spec": {
-                            "title": "Schools per step",
-                            "basicChart": {
-                                "chartType": "COLUMN",
-                                "legendPosition": "NO_LEGEND",
-                                "axis": [
-                                    {"position": "BOTTOM_AXIS", "title": "Step"},
-                                    {"position": "LEFT_AXIS", "title": "Schools"},
-                                ],
-                                "domains": [{"domain": source(step_col)}],
-                                "series": [
-                                    {"series": source(count_col), "targetAxis": "LEFT_AXIS"}
-                                ],
-                            },
-                        },
-                        "position": {
-                            "overlayPosition": {
-                                "anchorCell": {
-                                    "sheetId": sheet_id,
-                                    "rowIndex": 1,
-                                    "columnIndex": count_col + 2,
-                                }
-                            }
-                        },
-                    }
-                }
-            }
-        )
+        out.append(_dashboard_chart(sheet_id, width))
     out.append(
         {
             "createDeveloperMetadata": {
@@ -198,6 +74,99 @@ def decorations(spec: TabSpec, sheet_id: int, header: list[str]) -> list[dict[st
         }
     )
     return out
+
+
+def _column_rules(spec: TabSpec, sheet_id: int, pos: dict[str, int]) -> list[dict[str, Any]]:
+    """A drop-down on each lead choice column; a warning-only protection on each machine one."""
+    out: list[dict[str, Any]] = []
+    for col in spec.columns:
+        i = pos[col.name]
+        if col.owner == "lead" and col.name in CHOICES:
+            condition = {
+                "type": "ONE_OF_LIST",
+                "values": [{"userEnteredValue": v} for v in CHOICES[col.name]],
+            }
+            out.append(
+                {
+                    "setDataValidation": {
+                        "range": _column_range(sheet_id, i, 1),
+                        "rule": {"condition": condition, "showCustomUi": True, "strict": False},
+                    }
+                }
+            )
+        if col.owner == "machine":
+            protected = {
+                "range": _column_range(sheet_id, i),
+                "description": f"sos-sync writes `{col.name}` every night",
+                "warningOnly": True,
+            }
+            out.append({"addProtectedRange": {"protectedRange": protected}})
+    return out
+
+
+def _highlight(
+    ranges: list[dict[str, Any]], condition: dict[str, Any], fill: Any
+) -> dict[str, Any]:
+    rule = {
+        "ranges": ranges,
+        "booleanRule": {"condition": condition, "format": {"backgroundColor": fill}},
+    }
+    return {"addConditionalFormatRule": {"index": 0, "rule": rule}}
+
+
+def _stalled_rule(sheet_id: int, stalled: int) -> dict[str, Any]:
+    condition = {"type": "TEXT_EQ", "values": [{"userEnteredValue": "Yes"}]}
+    return _highlight([_column_range(sheet_id, stalled, 1)], condition, STALLED_FILL)
+
+
+def _open_problem_rule(sheet_id: int, pos: dict[str, int], width: int) -> dict[str, Any]:
+    key = column_letters(pos["Problem ID"])
+    resolved = column_letters(pos["Resolved"])
+    whole = {
+        "sheetId": sheet_id,
+        "startRowIndex": 1,
+        "startColumnIndex": 0,
+        "endColumnIndex": width,
+    }
+    formula = f'=AND(${key}2<>"", ${resolved}2<>"Yes")'
+    condition = {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]}
+    return _highlight([whole], condition, OPEN_FILL)
+
+
+def _dashboard_chart(sheet_id: int, width: int) -> dict[str, Any]:
+    """The chart reads two helper columns that pick the Step rows wherever the planner puts
+    them and turn their text values into numbers (see `chart_formulas`)."""
+    step_col, count_col = width, width + 1
+
+    def source(col: int) -> dict[str, Any]:
+        cells = {
+            "sheetId": sheet_id,
+            "startRowIndex": 1,
+            "endRowIndex": 6,
+            "startColumnIndex": col,
+            "endColumnIndex": col + 1,
+        }
+        return {"sourceRange": {"sources": [cells]}}
+
+    chart = {
+        "title": "Schools per step",
+        "basicChart": {
+            "chartType": "COLUMN",
+            "legendPosition": "NO_LEGEND",
+            "axis": [
+                {"position": "BOTTOM_AXIS", "title": "Step"},
+                {"position": "LEFT_AXIS", "title": "Schools"},
+            ],
+            "domains": [{"domain": source(step_col)}],
+            "series": [{"series": source(count_col), "targetAxis": "LEFT_AXIS"}],
+        },
+    }
+    anchor = {"sheetId": sheet_id, "rowIndex": 1, "columnIndex": count_col + 2}
+    return {
+        "addChart": {
+            "chart": {"spec": chart, "position": {"overlayPosition": {"anchorCell": anchor}}}
+        }
+    }
 
 
 CHART_HEADERS = ("Step (chart)", "Schools (chart)")
@@ -243,49 +212,7 @@ def prepare_spreadsheet(config: Config, clients: GoogleClients | None = None) ->
         if spec.name in prepared:
             continue
         header = _headers(spec, current.get(spec.name))
-        if spec.name in sheets:
-            props = sheets[spec.name]["properties"]
-            sheet_id = int(props["sheetId"])
-            grid = props.get("gridProperties", {})
-            if int(grid.get("columnCount", 0)) < len(header):
-                requests.append(
-                    {
-                        "appendDimension": {
-                            "sheetId": sheet_id,
-                            "dimension": "COLUMNS",
-                            "length": len(header) - int(grid.get("columnCount", 0)),
-                        }
-                    }
-                )
-            requests.append(
-                {
-                    "updateSheetProperties": {
-                        "properties": {
-                            "sheetId": sheet_id,
-                            "gridProperties": {"frozenRowCount": 1},
-                        },
-                        "fields": "gridProperties.frozenRowCount",
-                    }
-                }
-            )
-        else:
-            sheet_id = sheet_id_for(spec.name)
-            requests.append(
-                {
-                    "addSheet": {
-                        "properties": {
-                            "sheetId": sheet_id,
-                            "title": spec.name,
-                            "index": i,
-                            "gridProperties": {
-                                "rowCount": 1000,
-                                "columnCount": max(26, len(header)),
-                                "frozenRowCount": 1,
-                            },
-                        }
-                    }
-                }
-            )
+        sheet_id = _sheet_requests(spec, i, header, sheets.get(spec.name), requests)
         requests.extend(decorations(spec, sheet_id, header))
         had = current.get(spec.name)
         if had is None or list(had.header[: len(header)]) != header:
@@ -305,19 +232,68 @@ def prepare_spreadsheet(config: Config, clients: GoogleClients | None = None) ->
                     "values": [chart_formulas(header)],
                 }
             )
-    sent = 0
+    return _send(clients, sid, requests, values, formulas)
+
+
+def _sheet_requests(
+    spec: TabSpec,
+    index: int,
+    header: list[str],
+    sheet: dict[str, Any] | None,
+    requests: list[dict[str, Any]],
+) -> int:
+    """Add the requests that make (or widen and freeze) a tab's sheet; return its sheetId."""
+    if sheet is None:
+        sheet_id = sheet_id_for(spec.name)
+        grid = {"rowCount": 1000, "columnCount": max(26, len(header)), "frozenRowCount": 1}
+        props = {"sheetId": sheet_id, "title": spec.name, "index": index, "gridProperties": grid}
+        requests.append({"addSheet": {"properties": props}})
+        return sheet_id
+    sheet_id = int(sheet["properties"]["sheetId"])
+    columns = int(sheet["properties"].get("gridProperties", {}).get("columnCount", 0))
+    if columns < len(header):
+        requests.append(
+            {
+                "appendDimension": {
+                    "sheetId": sheet_id,
+                    "dimension": "COLUMNS",
+                    "length": len(header) - columns,
+                }
+            }
+        )
+    requests.append(
+        {
+            "updateSheetProperties": {
+                "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
+                "fields": "gridProperties.frozenRowCount",
+            }
+        }
+    )
+    return sheet_id
+
+
+def _send(
+    clients: GoogleClients,
+    sid: str,
+    requests: list[dict[str, Any]],
+    values: list[dict[str, Any]],
+    formulas: list[dict[str, Any]],
+) -> int:
+    """The set-up's writes: the structure, the headers, the chart's helper formulas."""
+    http = clients.sheets
+    share = f"the spreadsheet {sid} as Editor"
     clients.call(
         lambda: http.batch_update(sid, {"requests": requests}),
         f"the spreadsheet {sid} (preparing the tabs)",
-        f"the spreadsheet {sid} as Editor",
+        share,
         retry=False,  # adds tabs: never sent twice blindly; rerun prepare instead
     )
-    sent += 1
+    sent = 1
     if values:
         clients.call(
             lambda: http.values_batch_update(sid, {"valueInputOption": "RAW", "data": values}),
             f"the spreadsheet {sid} (writing the headers)",
-            f"the spreadsheet {sid} as Editor",
+            share,
         )
         sent += 1
     if formulas:  # our own formulas: the only USER_ENTERED write sos-sync makes
@@ -326,7 +302,7 @@ def prepare_spreadsheet(config: Config, clients: GoogleClients | None = None) ->
                 sid, {"valueInputOption": "USER_ENTERED", "data": formulas}
             ),
             f"the spreadsheet {sid} (the Dashboard chart's helper formulas)",
-            f"the spreadsheet {sid} as Editor",
+            share,
         )
         sent += 1
     return sent

@@ -54,8 +54,42 @@ def sheets_client(
     return client
 
 
+class _SendOnce:
+    """A connection that sends at most one request: httplib2 resends a request whose
+    connection dropped before the reply (a "stale" connection), even a POST that landed."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self._sent = False
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        if self._sent:
+            raise ConnectionAbortedError(
+                "the connection dropped after a create was sent; not sent again blindly"
+            )
+        reply = self._conn.request(*args, **kwargs)
+        self._sent = True
+        return reply
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
 class RewritingHttp(httplib2.Http):  # type: ignore[misc]
-    """An httplib2 transport sending `*.googleapis.com` requests to `base_url`."""
+    """An httplib2 transport sending `*.googleapis.com` requests to `base_url`.
+
+    A POST (a create: not idempotent) goes on a fresh connection and is never resent by
+    httplib2 when the connection drops before the reply: the caller looks before retrying.
+    """
+
+    def _conn_request(
+        self, conn: Any, request_uri: str, method: str, body: Any, headers: Any
+    ) -> Any:
+        if method == "POST":
+            if getattr(conn, "sock", None) is not None:
+                conn.close()  # a kept-alive connection may be stale: never the reason to resend
+            conn = _SendOnce(conn)
+        return super()._conn_request(conn, request_uri, method, body, headers)
 
     def __init__(self, base_url: str | None, timeout: float | None = 60) -> None:
         super().__init__(timeout=timeout)
