@@ -47,7 +47,8 @@ def _new_catchup_response(ws: Path) -> None:
     path = ws / "inbox" / spec.inbox_file
     with path.open(encoding="utf-8-sig", newline="") as fh:
         new = dict(next(csv.DictReader(fh)))
-    new["Timestamp"] = forms_timestamp(dt.datetime(2025, 7, 12, 10, tzinfo=dt.UTC))
+    # sent long ago (found late), so it is no new activity for the school (SPEC §6.4)
+    new["Timestamp"] = forms_timestamp(dt.datetime(2024, 10, 2, 10, tzinfo=dt.UTC))
     new["School URN"] = "131003"
     new["School name"] = "Canal Side Academy"
     with path.open("a", encoding="utf-8", newline="") as fh:
@@ -74,7 +75,28 @@ def test_snapshot_after_a_night_has_every_tab_and_opens(workspace: Path, sync: S
     school = column_of(wb["Schools"], "School")
     r = row_of(wb["Schools"], "URN", "131011")
     assert wb["Schools"].cell(row=r, column=urn).value == "131011"
-    assert wb["Schools"].cell(row=r, column=school).value == "'" + FORMULA_SCHOOL
+    cell = wb["Schools"].cell(row=r, column=school)
+    assert cell.value == FORMULA_SCHOOL and cell.data_type == "s" and cell.quotePrefix
+    # a byte copy of the file the night wrote
+    assert path.read_bytes() == (workspace / "tracker.xlsx").read_bytes()
+
+
+def test_no_snapshot_when_nothing_changed_since_the_newest(workspace: Path, sync: Sync) -> None:
+    sync(workspace)
+    assert take_snapshot(workspace, TODAY, keep=14) is not None
+    sync(workspace, TODAY + dt.timedelta(days=1))  # a quiet night
+    assert take_snapshot(workspace, TODAY + dt.timedelta(days=1), keep=14) is None
+    assert _snapshot_names(workspace) == ["tracker-2025-07-14.xlsx"]
+    _note(workspace, "Rang the head")  # a lead's edit is worth a snapshot
+    assert take_snapshot(workspace, TODAY + dt.timedelta(days=1), keep=14) is not None
+    assert _snapshot_names(workspace) == ["tracker-2025-07-14.xlsx", "tracker-2025-07-15.xlsx"]
+
+
+def _note(workspace: Path, text: str) -> None:
+    edit_tracker(
+        workspace,
+        lambda wb: wb["Schools"].cell(row=2, column=column_of(wb["Schools"], "Notes"), value=text),
+    )
 
 
 def test_a_second_run_the_same_day_replaces_that_days_snapshot(workspace: Path, sync: Sync) -> None:
@@ -99,11 +121,13 @@ def test_retention_keeps_the_newest_by_the_date_in_the_name(workspace: Path, syn
     (folder / "notes.txt").write_text("kept by hand\n")
     (folder / "tracker-latest.xlsx").write_bytes(b"not a snapshot")
     for n in range(5):
+        _note(workspace, f"Note {n}")  # a snapshot is taken when the tracker changed
         take_snapshot(workspace, TODAY - dt.timedelta(days=10 - n), keep=30)
     # mtimes say the oldest is newest: retention must not care
     for i, p in enumerate(sorted(folder.glob("tracker-2025-*.xlsx"))):
         ts = 2_000_000_000 - i * 1000
         os.utime(p, (ts, ts))
+    _note(workspace, "Note 5")
     path = take_snapshot(workspace, TODAY, keep=3)
     assert path is not None and path.exists()
     assert _snapshot_names(workspace) == [

@@ -36,6 +36,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sos_sync.backends.local.backend import LocalBackend
+from sos_sync.backends.local.exports.identity import csv_row_id
 from sos_sync.config.load import Config, load_config
 from sos_sync.domain.forms import (
     FORM_KINDS,
@@ -47,7 +48,6 @@ from sos_sync.domain.forms import (
     YES_NO,
     FormKind,
 )
-from sos_sync.domain.responses import csv_response_id
 from sos_sync.ops.sample import DEMO_TODAY, LONDON, forms_timestamp, write_export
 from sos_sync.ops.workspace import init_workspace
 from sos_sync.run.state import load_state
@@ -284,7 +284,7 @@ class SyncMachine(RuleBasedStateMachine):
 
     def _send(self, kind: FormKind, row: dict[str, str], outcome: Outcome, urn: str) -> None:
         spec = self.config.forms[kind]
-        rid = csv_response_id(kind, row["_ts"], row["_email"], row["school"], row["urn"])
+        rid = csv_row_id(kind, row["_ts"], row["_email"], row["school"], row["urn"])
         free = spec.field(FREE_TEXT[kind])
         texts = {free.header: row[free.name], "School": row["school"]}
         self.exports[kind].append(row)

@@ -64,7 +64,8 @@ def test_emails_and_urns() -> None:
     for bad in ("name@school", "a@b.c,d@e.f", "two words@x.org", "@x.org"):
         assert normalise_email(bad) is None
     assert normalise_urn(" 131 001 ") == "131001"
-    for bad in ("13100", "012345", "1310011", "URN131001"):
+    assert normalise_urn("012345") == "012345"  # SPEC §6.4: a leading zero is allowed
+    for bad in ("13100", "1310011", "URN131001"):
         assert normalise_urn(bad) is None
 
 

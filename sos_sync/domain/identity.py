@@ -55,62 +55,123 @@ class Match:
 
 
 class SchoolIndex:
-    """Known schools by URN and by normalised name."""
+    """Known schools by URN, and every name each has been given (its aliases).
+
+    A school keeps the names its responses gave it, so a response matched by an earlier
+    name still finds the school after a later expression of interest renames it, whatever
+    the night it is read (SPEC §6.4).
+    """
 
     def __init__(self, score_cutoff: float = 92.0) -> None:
-        self.names: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # URN -> the name shown for it (the last one added)
         self._by_norm: dict[str, set[str]] = {}
+        self._aliases: dict[str, set[str]] = {}  # URN -> normalised names
         self._cutoff = score_cutoff
-        self._choices: dict[str, str] | None = None
+        self._choices: tuple[list[str], list[str]] | None = None  # (norms, URNs), parallel
 
     def add(self, urn: str, name: str) -> None:
-        old = self.names.get(urn)
-        if old is not None:
-            self._by_norm.get(normalise_name(old), set()).discard(urn)
+        """Know `urn`, and `name` as one of its names (shown from now on)."""
         self.names[urn] = name
-        self._by_norm.setdefault(normalise_name(name), set()).add(urn)
+        norm = normalise_name(name)
+        if norm:
+            self._by_norm.setdefault(norm, set()).add(urn)
+            self._aliases.setdefault(urn, set()).add(norm)
         self._choices = None
 
     def __contains__(self, urn: object) -> bool:
         return urn in self.names
 
+    def _candidates(self, urns: object) -> tuple[tuple[str, str], ...]:
+        return tuple((u, self.names[u]) for u in sorted(set(urns)))  # type: ignore[call-overload]
+
     def match(self, name: str) -> Match:
+        """One URN when exactly one school confidently has this name; else the candidates,
+        sorted by URN."""
         norm = normalise_name(name)
         if not norm:
             return Match(None)
-        exact = sorted(self._by_norm.get(norm, set()))
+        exact = self._by_norm.get(norm, set())
         if len(exact) == 1:
-            return Match(exact[0])
+            return Match(next(iter(exact)))
         if len(exact) > 1:
-            return Match(None, tuple((u, self.names[u]) for u in exact))
+            return Match(None, self._candidates(exact))
         if self._choices is None:
-            self._choices = {u: normalise_name(n) for u, n in self.names.items()}
-        found = process.extract(
+            pairs = sorted((n, u) for u, ns in self._aliases.items() for n in ns)
+            self._choices = ([n for n, _ in pairs], [u for _, u in pairs])
+        norms, urns = self._choices
+        best: dict[str, float] = {}
+        for _, score, i in process.extract(
             norm,
-            self._choices,
+            norms,
             scorer=fuzz.token_sort_ratio,
-            limit=5,
+            limit=None,
             score_cutoff=self._cutoff - 12,
-        )
-        confident = [(u, s) for _, s, u in found if s >= self._cutoff]
-        near = tuple((u, self.names[u]) for _, _, u in found)
-        if len(confident) == 1 and all(
-            s < self._cutoff for _, s, _ in found if _ != confident[0][0]
         ):
-            return Match(confident[0][0], near)
+            best[urns[i]] = max(best.get(urns[i], 0.0), float(score))
+        confident = [u for u, s in best.items() if s >= self._cutoff]
+        near = self._candidates(best)
+        if len(confident) == 1:
+            return Match(confident[0], near)
         return Match(None, near)
 
     def clearly_different(self, urn: str, name: str) -> bool:
-        """True when `name` is clearly not the name known for `urn`."""
-        known = self.names.get(urn)
-        if not known or not name.strip():
+        """True when `name` shares no distinctive word with any name known for `urn`."""
+        if urn not in self.names or not normalise_name(name):
             return False
-        return _different(known, name)
+        aliases = self._aliases.get(urn, set())
+        return bool(aliases) and all(_different(a, name) for a in aliases)
+
+
+# words every other school has: they never tell two schools apart (SPEC §6.4)
+COMMON_WORDS = frozenset(
+    [
+        "school",
+        "schools",
+        "primary",
+        "secondary",
+        "junior",
+        "infant",
+        "nursery",
+        "academy",
+        "college",
+        "high",
+        "community",
+        "ce",
+        "rc",
+        "st",
+        "c",
+        "e",
+        "of",
+        "the",
+        "&",
+        "church",
+        "england",
+        "catholic",
+        "free",
+        "trust",
+        "federation",
+        "foundation",
+        "multi",
+        "learning",
+        "upper",
+        "lower",
+        "middle",
+        "first",
+        "grammar",
+        "county",
+        "city",
+    ]
+)
+
+
+def distinctive_words(name: str) -> frozenset[str]:
+    """The words of a normalised name that tell one school from another."""
+    return frozenset(w for w in normalise_name(name).split() if w not in COMMON_WORDS)
 
 
 @functools.lru_cache(maxsize=65536)
 def _different(known: str, name: str) -> bool:
-    a, b = normalise_name(known), normalise_name(name)
-    if a == b or a in b or b in a:
+    a, b = distinctive_words(known), distinctive_words(name)
+    if not a or not b:  # a name of common words only ("Primary School") proves nothing
         return False
-    return bool(fuzz.token_set_ratio(a, b) < 70)
+    return not (a & b)

@@ -116,6 +116,18 @@ class ProgrammeEvent(BaseModel):
             return None
         return dt.date.fromisoformat((self.end or self.start or "")[:10])
 
+    @property
+    def ends_on(self) -> dt.date | None:
+        """The day the event is over: its last day, or the last day of its month for a
+        month-only event (SPEC §6.4); None for an event on request."""
+        if self.is_dated:
+            return self.end_date
+        if self.precision != "month" or self.start is None:
+            return None
+        year, month = map(int, (self.end or self.start).split("-"))
+        first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+        return first_of_next - dt.timedelta(days=1)
+
 
 class Programme(BaseModel):
     """One academic year's programme."""

@@ -9,7 +9,6 @@ nothing is dropped, a bad value becomes a `Needs review` row.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -17,11 +16,36 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sos_sync.domain.forms import Field, FormKind, FormSpec
+from sos_sync.domain.values import (  # re-exported: they were first defined here
+    Answer as Answer,
+)
+from sos_sync.domain.values import (
+    clean_text as clean_text,
+)
+from sos_sync.domain.values import (
+    fold as fold,
+)
+from sos_sync.domain.values import (
+    match_choice as match_choice,
+)
+from sos_sync.domain.values import (
+    normalise_email as normalise_email,
+)
+from sos_sync.domain.values import (
+    normalise_urn as normalise_urn,
+)
+from sos_sync.domain.values import (
+    parse_day as parse_day,
+)
+from sos_sync.domain.values import (
+    parse_form_date as parse_form_date,
+)
+from sos_sync.domain.values import (
+    split_checkbox as split_checkbox,
+)
 
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC
-
-Answer = str | tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -94,28 +118,29 @@ _EN_GB = re.compile(
 )
 
 
-def _hour(h: str, ampm: str | None) -> int:
-    if not ampm:
-        return int(h)
-    return int(h) % 12 + (12 if ampm.upper() == "PM" else 0)
-
-
-def _wall_time(y: int, mo: int, d: int, h: int, mi: int, se: int) -> dt.datetime | None:
-    """London wall-clock time (what an export shows without a zone) as UTC, or None."""
+def _moment(
+    ymdhms: tuple[str, ...], ampm: str | None, offset: dt.timedelta | None
+) -> dt.datetime | None:
+    """A wall time read from text (London's, or `offset` from UTC) as UTC; None if no such time."""
+    y, mo, d, h, mi, se = (int(p or 0) for p in ymdhms)
+    if h > (12 if ampm else 23):
+        return None
+    hour = h % 12 + (12 if ampm.upper() == "PM" else 0) if ampm else h
     try:
-        return dt.datetime(y, mo, d, h, mi, se, tzinfo=LONDON).astimezone(UTC)
+        local = dt.datetime(y, mo, d, hour, mi, se)
     except ValueError:
         return None
+    if offset is None:
+        return local.replace(tzinfo=LONDON).astimezone(UTC)
+    return (local - offset).replace(tzinfo=UTC)
 
 
 def parse_timestamp(text: str) -> dt.datetime | None:
     """Parse every timestamp form of SPEC §3 into an aware UTC datetime, or None.
 
-    RFC 3339 (Forms API), `YYYY/MM/DD h:mm:ss AM/PM GMT[±H]` (Forms CSV download) and
-    `DD/MM/YYYY HH:MM:SS` (en-GB linked sheets, Europe/London local time), and the
-    forms an export takes when re-saved in Excel: `20/06/2025 10:00` (no seconds),
-    `20.06.2025 10:00`, two-digit years, 12-hour clocks, the Forms CSV form without its
-    zone. A time without a zone is London wall-clock time.
+    RFC 3339 (Forms API), `YYYY/MM/DD h:mm:ss AM/PM GMT[±H]` (Forms CSV download),
+    `DD/MM/YYYY HH:MM:SS` (en-GB sheets) and what Excel makes of them on a re-save
+    (`20/06/2025 10:00`, `20.06.25 10:00`, no zone: London wall-clock time).
     """
     s = text.strip()
     if not s:
@@ -123,25 +148,15 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     m = _FORMS_CSV.match(s)
     if m:
         y, mo, d, h, mi, se, ampm, sign, oh, om = m.groups()
-        if int(h) > (12 if ampm else 23):
-            return None
-        if "GMT" not in s.upper():
-            return _wall_time(int(y), int(mo), int(d), _hour(h, ampm), int(mi), int(se or 0))
-        offset = dt.timedelta(hours=int(oh or 0), minutes=int(om or 0))
-        if sign == "-":
-            offset = -offset
-        try:
-            local = dt.datetime(int(y), int(mo), int(d), _hour(h, ampm), int(mi), int(se or 0))
-        except ValueError:
-            return None
-        return (local - offset).replace(tzinfo=UTC)
+        offset = None
+        if "GMT" in s.upper():
+            offset = dt.timedelta(hours=int(oh or 0), minutes=int(om or 0))
+            offset = -offset if sign == "-" else offset
+        return _moment((y, mo, d, h, mi, se), ampm, offset)
     m = _EN_GB.match(s)
     if m:
         d, _, mo, y, h, mi, se, ampm = m.groups()
-        if int(h) > (12 if ampm else 23):
-            return None
-        year = int(y) + 2000 if len(y) == 2 else int(y)
-        return _wall_time(year, int(mo), int(d), _hour(h, ampm), int(mi), int(se or 0))
+        return _moment((f"20{y}" if len(y) == 2 else y, mo, d, h, mi, se), ampm, None)
     try:
         parsed = dt.datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
     except ValueError:
@@ -155,133 +170,13 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     return parsed.astimezone(UTC)
 
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
+_EMAIL_OTHER = "Check it with the school."
+_EMAIL_EFFECT = {
+    "contact_email": "The rest of the response counts, but it does not change the school's "
+    "contact. Check the address with the school.",
+    "attendee_email": "The sign-up still counts, but nobody is invited to the calendar event "
+    "for it. Check the address with the school.",
 }
-
-
-def parse_day(text: str) -> dt.date | None:
-    """Parse a date a person typed or a form gave: ISO, DD/MM/YYYY, `14 July 2025`, serials."""
-    s = text.strip()
-    if not s:
-        return None
-    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$", s)
-    if m:
-        y, mo, d = map(int, m.groups())
-    else:
-        m = re.match(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$", s)
-        if m:
-            d, mo, y = map(int, m.groups())
-            y = y + 2000 if y < 100 else y
-        else:
-            m = re.match(r"^(?:[A-Za-z]+,? )?(\d{1,2})(?:st|nd|rd|th)? ([A-Za-z]+),? (\d{4})$", s)
-            if not m or m.group(2).lower() not in _MONTHS:
-                return None
-            d, mo, y = int(m.group(1)), _MONTHS[m.group(2).lower()], int(m.group(3))
-    try:
-        return dt.date(y, mo, d)
-    except ValueError:
-        return None
-
-
-# ---------------------------------------------------------------- values
-
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
-)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "’": "'", "‘": "'"})
-
-
-def clean_text(text: str) -> str:
-    """Form text without characters no spreadsheet can hold (NUL and other controls)."""
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("", text)
-    return text.strip()
-
-
-def normalise_email(text: str) -> str | None:
-    s = text.strip()
-    if not s or not _EMAIL.match(s):
-        return None
-    local, _, domain = s.rpartition("@")
-    return f"{local}@{domain.lower()}"
-
-
-def normalise_urn(text: str) -> str | None:
-    s = re.sub(r"\s+", "", text)
-    if re.fullmatch(r"[1-9]\d{5}", s):
-        return s
-    return None
-
-
-@functools.lru_cache(maxsize=65536)
-def _fold(text: str) -> str:
-    return " ".join(text.translate(_DASHES).split()).casefold()
-
-
-@functools.lru_cache(maxsize=256)
-def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
-    return {_fold(c): c for c in choices}
-
-
-def match_choice(value: str, choices: tuple[str, ...]) -> str | None:
-    """The choice a value names, forgiving case, spacing and dash style."""
-    return _choice_index(choices).get(_fold(value))
-
-
-@functools.lru_cache(maxsize=16384)
-def split_checkbox(value: Answer, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Split a checkbox answer into known labels and unknown parts.
-
-    The Forms API gives one entry per ticked option; a CSV export joins them with
-    ", ", which is ambiguous when a label itself contains ", " — so known labels are
-    matched whole first.
-    """
-    parts = list(value) if isinstance(value, tuple) else [value]
-    known: list[str] = []
-    unknown: list[str] = []
-    by_fold = _choice_index(labels)
-    for part in parts:
-        rest = part.strip()
-        if not rest:
-            continue
-        if _fold(rest) in by_fold:
-            known.append(by_fold[_fold(rest)])
-            continue
-        # greedy: longest known label at the start, then ", "
-        pieces = rest.split(", ")
-        i = 0
-        while i < len(pieces):
-            for j in range(len(pieces), i, -1):
-                cand = _fold(", ".join(pieces[i:j]))
-                if cand in by_fold:
-                    known.append(by_fold[cand])
-                    i = j
-                    break
-            else:
-                if pieces[i].strip():
-                    unknown.append(pieces[i].strip())
-                i += 1
-    return list(dict.fromkeys(known)), unknown
 
 
 def normalise(raw: RawResponse, spec: FormSpec, event_labels: tuple[str, ...] = ()) -> Response:
@@ -320,6 +215,9 @@ def normalise(raw: RawResponse, spec: FormSpec, event_labels: tuple[str, ...] = 
             "no_school",
             "The response names no school and no URN, so it cannot be joined to a school.",
         )
+    if not resp.consent:
+        # SPEC §6.4: one row naming the school; no other value of the response anywhere
+        resp.problems[:] = [p for p in resp.problems if p.code == "no_consent"]
     return resp
 
 
@@ -345,9 +243,8 @@ def _normalise_field(
                 "Add the event to the programme or correct the form's choices.",
                 u,
             )
-        return
-    if f.type == "consent":
-        resp.consent = bool(text) and _fold(text) not in ("no", "false", "0")
+    elif f.type == "consent":
+        resp.consent = bool(text) and fold(text) not in ("no", "false", "0")
         if not resp.consent:
             problem(
                 "no_consent",
@@ -355,46 +252,67 @@ def _normalise_field(
                 "Contact the school to ask for consent, then ask them to resubmit.",
             )
         resp.values[f.name] = "Yes" if resp.consent else "No"
-        return
-    if not text:
+    elif not text:
         resp.values[f.name] = ""
-        return
-    if f.type == "urn":
+        _blank(f, problem)
+    elif f.type == "urn":
         urn = normalise_urn(text)
         resp.values[f.name] = urn or ""
         if urn is None:
             resp.values["urn_malformed"] = text
-    elif f.type == "email":
+    else:
+        resp.values[f.name] = _value(f, text, problem)
+
+
+def _blank(f: Field, problem: Callable[..., None]) -> None:
+    """A blank answer is no answer (SPEC §6.4), except an e-mail address or an audit rating."""
+    if f.type == "email":
+        problem(
+            "no_email",
+            f"No address was given for {f.header}. {_EMAIL_EFFECT.get(f.name, _EMAIL_OTHER)}",
+        )
+    elif f.name.startswith("rating_"):
+        problem(
+            "missing_rating",
+            f"{f.header} was left blank, so the audit counts towards nothing (every "
+            f"criterion needs one of {' / '.join(f.choices)}). Ask the school to complete it.",
+        )
+
+
+def _value(f: Field, text: str, problem: Callable[..., None]) -> str:
+    """A typed answer as stored: the normalised value, or "" and a problem when it is bad."""
+    if f.type == "email":
         email = normalise_email(text)
-        resp.values[f.name] = email or ""
         if email is None:
             problem(
                 "bad_email",
-                f"The e-mail address `{text}` is not a valid address; the school's contact was "
-                "not changed. Check it with the school.",
+                f"The e-mail address `{text}` for {f.header} is not a valid address. "
+                f"{_EMAIL_EFFECT.get(f.name, _EMAIL_OTHER)}",
                 text,
             )
-    elif f.type == "choice":
+        return email or ""
+    if f.type == "choice":
         choice = match_choice(text, f.choices)
-        resp.values[f.name] = choice or ""
         if choice is None:
             problem(
                 "bad_choice",
-                f"`{text}` for {f.header} is not one of {' / '.join(f.choices)}. "
-                "Fix the form's choices or map it in config.",
+                f"`{text}` for {f.header} is not one of {' / '.join(f.choices)}"
+                + (", so the audit counts towards nothing" if f.name.startswith("rating_") else "")
+                + ". Fix the form's choices or map it in config.",
                 text,
             )
-    elif f.type == "date":
-        day = parse_day(text)
-        resp.values[f.name] = day.isoformat() if day else ""
+        return choice or ""
+    if f.type == "date":
+        day = parse_form_date(text)
         if day is None:
             problem(
                 "bad_date",
-                f"`{text}` for {f.header} is not a date this tool can read (use 14/07/2025).",
+                f"`{text}` for {f.header} is not a date this tool can read (use 14/07/2025); "
+                "the response's own date was used instead.",
                 text,
             )
-    else:
-        resp.values[f.name] = text
+        return day.isoformat() if day else ""
+    return text
 
 
 def csv_response_id(kind: str, timestamp: str, email: str, school: str, urn: str) -> str:

@@ -27,6 +27,9 @@ class Milestones:
     visit_date: dt.date | None = None
     awarded_on: dt.date | None = None
     step_override: int | None = None
+    # the latest other activity (SPEC §6.4): a valid response, the end of an event counted
+    # in `events_attended`
+    other_activity: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ def last_activity(m: Milestones) -> dt.date | None:
             m.panel_date,
             m.visit_date,
             m.awarded_on,
+            m.other_activity,
         )
         if d is not None
     ]

@@ -1,7 +1,9 @@
 """Nightly tracker snapshots and `restore-check`: keep a backup per night, say how one differs.
 
-`take_snapshot` exports the tracker (any backend) to `backups/tracker-YYYY-MM-DD.xlsx`
-and keeps the newest `keep` snapshots, judged by the date in the file name (never by
+`take_snapshot` keeps the tracker as `backups/tracker-YYYY-MM-DD.xlsx`: for the local
+backend a byte copy of the file the night wrote (milliseconds, whatever its size), taken
+only when it differs from the newest snapshot, so a quiet night copies nothing; for
+Google an export. It keeps the newest `keep` snapshots, judged by the date in the file name (never by
 mtime, which copying or syncing a folder changes). `restore_check` compares a snapshot
 with the live tracker tab by tab, rows by each tab's key, and says in plain words what
 restoring it would bring back or lose. Nothing here writes to the tracker.
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sos_sync.backends.local.workbook.snapshot import copy_file, same_file
 from sos_sync.backends.local.xlsx import read_workbook
 from sos_sync.config.load import load_config
 from sos_sync.errors import ConfigError, UsageError
@@ -60,7 +63,7 @@ def list_snapshots(workspace: Path) -> list[tuple[dt.date, Path]]:
 
 
 def take_snapshot(workspace: Path, today: dt.date, keep: int) -> Path | None:
-    """Export the tracker as tonight's snapshot, then keep only the newest `keep` snapshots.
+    """Keep the tracker as tonight's snapshot, then keep only the newest `keep` snapshots.
 
     A second run on the same day replaces that day's file atomically. `keep = 0`
     disables snapshots: nothing is written or deleted and None is returned. The file
@@ -73,7 +76,8 @@ def take_snapshot(workspace: Path, today: dt.date, keep: int) -> Path | None:
         keep: How many snapshots to keep (`[backups] keep`), 0 for none.
 
     Returns:
-        The path written, or None when snapshots are disabled.
+        The path written, or None when snapshots are disabled or the local tracker is
+        the same file as the newest snapshot (nothing changed since).
 
     Raises:
         ConfigError: `keep` is negative.
@@ -86,7 +90,15 @@ def take_snapshot(workspace: Path, today: dt.date, keep: int) -> Path | None:
     if keep == 0:
         return None
     target = snapshot_path(workspace, today)
-    export_tracker(workspace, target)
+    config = load_config(workspace)
+    if config.backend == "local":
+        source = config.path(config.raw.local.tracker)
+        newest = list_snapshots(workspace)
+        if not source.exists() or (newest and same_file(newest[0][1], source)):
+            return None
+        copy_file(source, target)
+    else:
+        export_tracker(workspace, target)
     for _day, path in list_snapshots(workspace)[keep:]:
         if path != target:
             path.unlink(missing_ok=True)

@@ -88,13 +88,17 @@ class _Row:
     mem: dict[str, str]
 
     def found(self, c: Column) -> str:
-        return _cell(self.row, self.colpos.get(c.name))
+        ci = self.colpos.get(c.name)
+        return self.row[ci] if ci is not None and ci < len(self.row) else ""
 
     def ours(self, c: Column, found: str) -> bool:
         """The cell is empty or holds the sync's own value (last written, or meant by a killed run)."""
         if found == "":
             return True
-        for v in (self.remembered.get(c.name), self.pending.get(c.name)):
+        rem = self.remembered.get(c.name)
+        if rem == found:  # the common case, without parsing anything
+            return True
+        for v in (rem, self.pending.get(c.name)):
             if v is not None and same_value(c.kind, found, v):
                 return True
         return False
@@ -128,7 +132,7 @@ def _update_row(
         if c.name not in want:
             continue
         v, found = want[c.name], r.found(c)
-        if same_value(c.kind, found, v):
+        if found == v or same_value(c.kind, found, v):
             if v == "":
                 r.mem.pop(c.name, None)
             elif found != "" and r.ours(c, found):

@@ -64,15 +64,16 @@ def match_header(
 
 def _responses_of(table: ExportTable, spec: FormSpec) -> list[RawResponse]:
     """The table's responses; ValueError (plain words) when it cannot stand for the form."""
+    nothing = f" Nothing from the {spec.label.lower()} form was read."
     if table.problem:
-        raise ExportProblem(table.problem)
+        raise ExportProblem(table.problem + nothing)
     responses, missing = export_responses(table.rows, spec, table.where)
     if missing:
         raise ValueError(missing_questions_reason(spec, table.where, missing))
     if not responses:
         raise ExportProblem(
             f"{table.where} holds the questions but no responses. If the form has had "
-            "responses, the download did not finish: download them again."
+            "responses, the download did not finish: download them again." + nothing
         )
     return responses
 
@@ -111,8 +112,8 @@ class InboxSource:
     def read_responses(self) -> ResponsesRead:
         if not self.inbox.is_dir():
             raise ConfigError(
-                f"The inbox folder {self.inbox} does not exist, so no form could be read and "
-                "nothing was written. Create it and put the forms' exports in it, or set "
+                f"The inbox folder {self.inbox} does not exist, so no form could be read. "
+                "Create it and put the forms' exports in it, or set "
                 "[local] inbox in sos-sync.toml to the folder that holds them."
             )
         tables = scan_inbox(self.inbox, known_titles(self.forms), fold_title, self.label)
@@ -146,15 +147,16 @@ class InboxSource:
     def _read_form(
         self, spec: FormSpec, tables: list[ExportTable], unmatched: list[ExportTable]
     ) -> list[RawResponse]:
+        # the same export twice (a .zip and the file inside it) is one export
         distinct = list({t.rows if not t.problem else t.where: t for t in tables}.values())
         if not distinct:
             raise ExportProblem(self._missing_reason(spec, unmatched))
         if len(distinct) > 1:
             names = ", ".join(f"`{t.where}`" for t in tables)
             raise ExportProblem(
-                f"Two different exports hold the {spec.label.lower()} form: {names}. Nothing "
+                f"Different exports hold the {spec.label.lower()} form: {names}. Nothing "
                 "from this form was read. Keep the newest download in the inbox and move the "
-                "other out."
+                "others out."
             )
         return _responses_of(distinct[0], spec)
 
@@ -169,5 +171,5 @@ class InboxSource:
             others = ", ".join(
                 f"`{t.where}`" + (f" ({t.problem})" if t.problem else "") for t in unmatched
             )
-            reason += f" Files not recognised as any form's export: {others}"
+            reason += f" Files not recognised as any form's export: {others}."
         return reason

@@ -143,6 +143,8 @@ class XlsxTracker:
         """
         by_tab: dict[str, TabPlan] = {p.tab: p for p in plans if p.cell_count}
         self.last_apply = "none"
+        if by_tab or not self.path.exists():
+            self._remove_leftovers()
         if not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with _replacing(self.path) as (tmp, _fh):
@@ -163,6 +165,11 @@ class XlsxTracker:
             written = patch_workbook(src, out, cur.package, cur.found, cur.tabs, tabs, by_tab)
         self.last_apply, self._last = "patch", None
         return written
+
+    def _remove_leftovers(self) -> None:
+        """Temporary files a killed night left beside the tracker (never the tracker itself)."""
+        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
 
     def sheet_names(self) -> Mapping[str, str]:
         """Spec tab -> the sheet holding it, as last read (a renamed tab maps to its new name)."""

@@ -18,7 +18,8 @@ DELIMITERS = (",", ";", "\t")
 
 def _first_record(text: str, delimiter: str) -> list[str]:
     try:
-        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+        head = io.StringIO(text[:65536], newline="")
+        return next(csv.reader(head, delimiter=delimiter), [])
     except csv.Error:
         return []
 

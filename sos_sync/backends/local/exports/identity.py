@@ -40,6 +40,14 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def csv_row_id(
+    kind: str, timestamp: str, email: str, school: str, urn: str, position: int = 0
+) -> str:
+    """The id of a Google-style export row from what it means (see the module's docstring)."""
+    meaning = (wall_minute(timestamp), email.strip().casefold(), _fold(school), _fold(urn))
+    return "csv-" + _digest(kind, *meaning, str(position))
+
+
 @dataclass(frozen=True)
 class RowIdentity:
     response_id: str
@@ -56,11 +64,11 @@ class CsvIdentities:
     def next(
         self, timestamp: str, email: str, school: str, urn: str, answers: tuple[str, ...] = ()
     ) -> RowIdentity:
-        """The id of the next row; `answers` (every other cell) tells copies from neighbours."""
+        """The id of the next row; `answers` (the row's cells) tells copies from neighbours."""
         meaning = (wall_minute(timestamp), email.strip().casefold(), _fold(school), _fold(urn))
         rows = self._seen.setdefault(meaning, {})
         position = rows.setdefault(answers, len(rows))
-        rid = "csv-" + _digest(self.kind, *meaning, str(position))
+        rid = csv_row_id(self.kind, timestamp, email, school, urn, position)
         legacy = csv_response_id(self.kind, timestamp, email, school, urn)
         return RowIdentity(rid, (legacy,) if position == 0 else ())
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sos_sync.backends.local.exports import ExportProblem
 from sos_sync.backends.local.exports.identity import CsvIdentities, microsoft_id
-from sos_sync.backends.local.exports.layout import Layout, detect_layout, question_columns
+from sos_sync.backends.local.exports.layout import detect_layout, question_columns
 from sos_sync.domain.forms import FormSpec
 from sos_sync.domain.responses import Answer, RawResponse
 
@@ -23,15 +23,14 @@ def _cell(row: Sequence[str], i: int | None) -> str:
 
 
 def _answers(
-    row: Sequence[str], columns: dict[str, int], spec: FormSpec, layout: Layout
+    row: Sequence[str], columns: dict[str, int], choices: frozenset[str]
 ) -> dict[str, Answer]:
-    answers: dict[str, Answer] = {}
-    for name, i in columns.items():
-        text = _cell(row, i)
-        if layout.service == "microsoft" and spec.field(name).type == "checkbox":
-            answers[name] = tuple(p.strip() for p in text.split(";") if p.strip())
-        else:
-            answers[name] = text
+    """Answers by field; the fields in `choices` hold `;`-joined choices (Microsoft Forms)."""
+    width = len(row)
+    answers: dict[str, Answer] = {n: row[i] if i < width else "" for n, i in columns.items()}
+    for name in choices:
+        text = answers[name]
+        answers[name] = tuple(p.strip() for p in str(text).split(";") if p.strip())
     return answers
 
 
@@ -60,11 +59,14 @@ def export_responses(
             "(Microsoft Forms); is it a form's export? Download the responses again."
         )
     ids = CsvIdentities(spec.kind)
+    choices = frozenset(
+        n for n in columns if layout.service == "microsoft" and spec.field(n).type == "checkbox"
+    )
     out: list[RawResponse] = []
     for n, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        answers = _answers(row, columns, spec, layout)
+        answers = _answers(row, columns, choices)
         submitted = _cell(row, layout.submitted)
         email = _cell(row, layout.email).strip()
         aliases: tuple[str, ...] = ()
@@ -75,8 +77,7 @@ def export_responses(
             )
         else:
             school, urn = _text(answers.get("school")), _text(answers.get("urn"))
-            others = tuple(_text(a) for a in answers.values())
-            identity = ids.next(submitted, _cell(row, layout.email), school, urn, others)
+            identity = ids.next(submitted, _cell(row, layout.email), school, urn, tuple(row))
             rid, aliases = identity.response_id, identity.aliases
         out.append(
             RawResponse(spec.kind, rid, submitted, email, answers, f"{where} row {n}", aliases)

@@ -14,7 +14,7 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sos_sync.backends.local.exports import ExportProblem
-from sos_sync.tracker.schema import cell_text
+from sos_sync.tracker.table import cell_text
 
 
 def read_workbook_rows(data: bytes, where: str) -> list[list[str]]:

@@ -20,6 +20,7 @@ from sos_sync.backends.local.workbook import layout as L
 from sos_sync.tracker.table import CellKind, Column, TabPlan, TabSpec, typed_value
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_NUM = {"date": L.DATE_FORMAT, "datetime": L.DATETIME_FORMAT}
 
 
 class _Formats:
@@ -29,9 +30,9 @@ class _Formats:
         self.book = book
         self.cache: dict[tuple[Any, ...], Format] = {}
 
-    def get(self, *, wrap: bool = False, num: str = "", quote: bool = False) -> Format | None:
-        if not (wrap or num or quote):
-            return None
+    def get(self, *, wrap: bool = False, num: str = "", quote: bool = False) -> Format:
+        """A column's format (top-aligned; wrapped; a date format) plus the quote prefix,
+        so a cell a later night adds to the column finds its style already in the file."""
         key = (wrap, num, quote)
         if key not in self.cache:
             props: dict[str, Any] = {"valign": "top"}
@@ -58,15 +59,17 @@ def _write(
     ws: Worksheet, fmts: _Formats, r: int, c: int, value: str, kind: CellKind, wrap: bool
 ) -> None:
     v = typed_value(kind, value)
+    num = _NUM.get(kind, "")
     if isinstance(v, str):
         quote = kind == "form" or v.startswith(FORMULA_TRIGGERS)
-        ws.write_string(r, c, v, fmts.get(wrap=wrap, quote=quote))
+        ws.write_string(r, c, v, fmts.get(wrap=wrap, num=num, quote=quote))
     elif isinstance(v, dt.datetime):
-        ws.write_datetime(r, c, v, fmts.get(num=L.DATETIME_FORMAT))
+        ws.write_datetime(r, c, v, fmts.get(wrap=wrap, num=L.DATETIME_FORMAT))
     elif isinstance(v, dt.date):
-        ws.write_datetime(r, c, v, fmts.get(num=L.DATE_FORMAT))
+        fmt = L.DATETIME_FORMAT if kind == "datetime" else L.DATE_FORMAT
+        ws.write_datetime(r, c, v, fmts.get(wrap=wrap, num=fmt))
     else:
-        ws.write_number(r, c, v)
+        ws.write_number(r, c, v, fmts.get(wrap=wrap, num=num))
 
 
 def _rows(spec: TabSpec, plan: TabPlan | None, header: Sequence[str]) -> list[list[str]]:
@@ -99,10 +102,13 @@ def _sheet(
     ws.set_row(0, None, None)
     for i, c in enumerate(cols):
         width, wrap = widths[i]
-        num = {"date": L.DATE_FORMAT, "datetime": L.DATETIME_FORMAT}.get(c.kind, "")
-        ws.set_column(i, i, width, fmts.get(wrap=wrap, num=num))
+        ws.set_column(i, i, width, fmts.get(wrap=wrap, num=_NUM.get(c.kind, "")))
         ws.write_string(0, i, c.name, fmts.header(c.owner))
+    wrapped = [(i, w) for i, (w, wrap) in enumerate(widths) if wrap]
     for r, row in enumerate(rows, start=1):
+        height = L.row_height((row[i], w) for i, w in wrapped if row[i])
+        if height:
+            ws.set_row(r, height)
         for i, value in enumerate(row):
             if value != "":
                 _write(ws, fmts, r, i, value, cols[i].kind, widths[i][1])

@@ -139,6 +139,23 @@ def width_of(column: Column | None, name: str, texts: Iterable[str]) -> tuple[fl
     return float(min(need, MAX_WIDTH)), need > MAX_WIDTH
 
 
+LINE_HEIGHT = 15.0
+MAX_LINES = 8
+
+
+def row_height(texts: Iterable[tuple[str, float]]) -> float | None:
+    """The height a row needs for its wrapped text (`(text, column width)` pairs); None for one line.
+
+    Spreadsheets keep a row's stored height, so a wrapped cell would spill over the
+    row below it without one."""
+    lines = 1
+    for text, width in texts:
+        per_line = max(int(width) - 1, 1)
+        n = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        lines = max(lines, n)
+    return None if lines == 1 else LINE_HEIGHT * min(lines, MAX_LINES)
+
+
 class WidthMeter:
     """Longest text per column, measured while rows stream past (a sample is enough)."""
 

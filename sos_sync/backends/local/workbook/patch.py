@@ -13,9 +13,10 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from typing import BinaryIO
 
+from sos_sync.backends.local.workbook import layout as L
 from sos_sync.backends.local.workbook.first import FORMULA_TRIGGERS
 from sos_sync.backends.local.workbook.package import Found, Package
-from sos_sync.backends.local.workbook.sheetpatch import Put, SheetPatch, column_styles
+from sos_sync.backends.local.workbook.sheetpatch import Put, SheetPatch, columns
 from sos_sync.backends.local.workbook.styles import Need, StyleBook
 from sos_sync.backends.local.workbook.zipcopy import rewrite_zip
 from sos_sync.tracker.table import CellKind, TabData, TabPlan, TabSpec, TypedValue, typed_value
@@ -41,7 +42,8 @@ def _patch_sheet(
     while header and header[-1] == "":
         header.pop()
     cols = dict(data.col_index())
-    col_style = column_styles(xml)
+    col = columns(xml)
+    wraps = {c: w for c, (st, w) in col.items() if styles.wraps(st)}
     a1 = _A1_STYLE.search(xml)
     patch = SheetPatch(xml, styles, date1904)
     written = 0
@@ -59,13 +61,18 @@ def _patch_sheet(
         if pos is None:
             last += 1
             index[rw.key] = pos = last - 2
+        texts: list[tuple[str, float]] = []
         for cw in rw.cells:
             c = cols[cw.column]
             v = typed_value(cw.kind, cw.value)
-            patch.put(
-                pos + 2, Put(c, v if v != "" else None, _need(cw.kind, v), col_style.get(c, 0))
-            )
+            style = col.get(c, (0, 0.0))[0]
+            patch.put(pos + 2, Put(c, v if v != "" else None, _need(cw.kind, v), style))
+            if isinstance(v, str) and c in wraps:
+                texts.append((v, wraps[c]))
             written += 1
+        height = L.row_height(texts)
+        if height:
+            patch.heights[pos + 2] = height
     return patch.render(max(next_col, 1) - 1), written
 
 

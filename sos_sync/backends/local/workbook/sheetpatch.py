@@ -23,6 +23,8 @@ _CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 _CELL_HEAD = re.compile(r"<c\b([^>]*?)/?>", re.S)
 _R = re.compile(r'\br="([A-Z]*)(\d+)"')
 _S = re.compile(r'\bs="(\d+)"')
+_HT = re.compile(r'\s+ht="([\d.]+)"')
+_CUSTOM = re.compile(r'\s+customHeight="[^"]*"')
 _SPANS = re.compile(r'\s+spans="[^"]*"')
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 _AUTOFILTER = re.compile(r'(<autoFilter\b[^>]*\bref=")([A-Z]+)1:([A-Z]+)(\d+)(")')
@@ -82,6 +84,7 @@ class SheetPatch:
         self.styles = styles
         self.date1904 = date1904
         self.rows: dict[int, list[Put]] = {}
+        self.heights: dict[int, float] = {}  # rows whose new text wraps onto more lines
 
     def put(self, row: int, put: Put) -> None:
         self.rows.setdefault(row, []).append(put)
@@ -95,6 +98,10 @@ class SheetPatch:
         head = _ROW_HEAD.match(row_xml)
         assert head is not None
         attrs = _SPANS.sub("", head.group(1))
+        height = self.heights.get(r)
+        had = _HT.search(attrs)
+        if height and (had is None or float(had.group(1)) < height):
+            attrs = _CUSTOM.sub("", _HT.sub("", attrs)) + f' ht="{height}" customHeight="1"'
         body = "" if head.group(2) else row_xml[head.end() : -len("</row>")]
         cells: list[tuple[int, str]] = []
         implicit = -1
@@ -161,14 +168,12 @@ class SheetPatch:
         )
 
 
-def column_styles(xml: str) -> Mapping[int, int]:
-    """Column (0-based) -> its default style, from the sheet's `<cols>`."""
-    out: dict[int, int] = {}
+def columns(xml: str) -> Mapping[int, tuple[int, float]]:
+    """Column (0-based) -> its default style and width, from the sheet's `<cols>`."""
+    out: dict[int, tuple[int, float]] = {}
     for m in re.finditer(r"<col\b([^>]*)/?>", xml[: xml.find("<sheetData")]):
         a = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
-        if "style" not in a:
-            continue
         lo, hi = int(a.get("min", "1")), int(a.get("max", "1"))
         for c in range(lo - 1, min(hi, lo + 200)):
-            out[c] = int(a["style"])
+            out[c] = (int(a.get("style", "0")), float(a.get("width", "9")))
     return out

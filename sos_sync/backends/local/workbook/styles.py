@@ -32,6 +32,25 @@ def _code(format_code: str) -> str:
     return code.lower()
 
 
+_DEFAULTS = {"quotePrefix": "0", "pivotButton": "0"}
+
+
+def _shape(xf: str) -> tuple[tuple[tuple[str, str], ...], str]:
+    """An `xf` as comparable: its attributes whatever their order (apply* flags and
+    defaults aside, which Excel and LibreOffice ignore when reading), and its children."""
+    head = _XF_HEAD.match(xf)
+    if head is None:
+        return ((), xf)
+    a = {
+        k: v
+        for k, v in _ATTR.findall(head.group(1))
+        if not k.startswith("apply") and _DEFAULTS.get(k, "") != v
+    }
+    a = {k: ("1" if v == "true" else "0" if v == "false" else v) for k, v in a.items()}
+    inner = re.sub(r"\s+", " ", xf[head.end() :].replace("</xf>", "")).strip()
+    return tuple(sorted(a.items())), inner
+
+
 @dataclass
 class StyleBook:
     """The `cellXfs` of a workbook, parsed once per patch."""
@@ -59,6 +78,10 @@ class StyleBook:
     def _attrs(self, s: int) -> dict[str, str]:
         m = _XF_HEAD.match(self.xfs[s] if 0 <= s < len(self.xfs) else self.xfs[0])
         return dict(_ATTR.findall(m.group(1))) if m else {}
+
+    def wraps(self, s: int) -> bool:
+        """Whether style `s` wraps text."""
+        return 0 <= s < len(self.xfs) and 'wrapText="1"' in self.xfs[s]
 
     def _is_date(self, fmt: int, need: Need) -> bool:
         if fmt in _BUILTIN_DATES:
@@ -104,8 +127,9 @@ class StyleBook:
             a["applyNumberFormat"] = "1"
         body = " ".join(f'{k}="{v}"' for k, v in a.items())
         new = f"<xf {body}{head.group(2)}>" + base[head.end() :]
+        want = _shape(new)
         for i, xf in enumerate(self.xfs):
-            if xf == new:
+            if _shape(xf) == want:
                 return i
         self.xfs.append(new)
         self.changed = True

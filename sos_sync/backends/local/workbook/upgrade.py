@@ -107,12 +107,14 @@ def lay_out(ws: Worksheet, spec: TabSpec, leads: Sequence[str], renewal_days: in
     for row in ws.iter_rows(min_row=2, max_row=max(last, 2), values_only=True):
         meter.add([cell_text(v) for v in row])
     widths = meter.widths(spec, header)
+    wrapped: list[tuple[int, float]] = []
     for i, name in enumerate(header):
         letter = L.col_letter(i)
         dim = ws.column_dimensions[letter]
         if dim.width in (None, 13.0, float(max(12, min(40, len(name) + 4)))):  # not a lead's
             dim.width, wrap = widths[i]
             if wrap:
+                wrapped.append((i, dim.width))
                 for (cell,) in ws.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
                     if cell.alignment is None or not cell.alignment.wrap_text:
                         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -121,6 +123,7 @@ def lay_out(ws: Worksheet, spec: TabSpec, leads: Sequence[str], renewal_days: in
             head.font = Font(bold=True)
             fill = L.LEAD_HEADER_FILL if owners[name] == "lead" else L.MACHINE_HEADER_FILL
             head.fill = PatternFill("solid", fgColor=fill)
+    _heights(ws, wrapped)
     if ws.freeze_panes in (None, OLD_FREEZE):
         ws.freeze_panes = f"{L.col_letter(L.frozen_columns(header, spec))}2"
     if not ws.auto_filter.ref and header:
@@ -128,6 +131,20 @@ def lay_out(ws: Worksheet, spec: TabSpec, leads: Sequence[str], renewal_days: in
     _validations(ws, spec, header, leads)
     _highlights(ws, spec, header, renewal_days)
     _print_setup(ws)
+
+
+def _heights(ws: Worksheet, wrapped: Sequence[tuple[int, float]]) -> None:
+    """Rows whose wrapped text needs more than one line get the height for it."""
+    if not wrapped:
+        return
+    for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        texts = [(cell_text(row[i]), w) for i, w in wrapped if i < len(row) and row[i]]
+        height = L.row_height(texts)
+        if height and ws.row_dimensions[r].height is None:
+            ws.row_dimensions[r].height = height
+            for cell in ws[r]:  # the row's other cells line up with its first line
+                if not cell.alignment.vertical:
+                    cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
 
 
 def _validations(ws: Worksheet, spec: TabSpec, header: Sequence[str], leads: Sequence[str]) -> None:
