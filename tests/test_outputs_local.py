@@ -16,9 +16,10 @@ from sos_sync.run.sync import RunResult
 Sync = Callable[..., RunResult]
 
 
-def _events(ws: Path) -> dict[str, icalendar.Event]:
-    cal = icalendar.Calendar.from_ical((ws / "calendar.ics").read_bytes())
-    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+def _events(ws: Path, name: str = "calendar.ics") -> dict[str, icalendar.Event]:
+    """The file's events by their sos-sync key (UIDs carry the workspace's namespace)."""
+    cal = icalendar.Calendar.from_ical((ws / name).read_bytes())
+    return {str(e["X-SOS-KEY"]): e for e in cal.walk("VEVENT")}
 
 
 def _attendees(event: icalendar.Event) -> list[str]:
@@ -37,16 +38,19 @@ def test_two_nights_make_each_event_and_document_once(workspace: Path, sync: Syn
     assert second.as_json()["events"] == {"created": 0, "updated": 0}
     assert (workspace / "calendar.ics").read_bytes() == ics
     assert {p.name: p.read_bytes() for p in (workspace / "docs").iterdir()} == docs
-    uids = list(_events(workspace))
+    uids = [str(e["UID"]) for e in _events(workspace).values()]
     assert len(uids) == len(set(uids))
-    assert "programme:network-meeting-2024-11-06@sos-sync" in uids
+    namespace = load_config(workspace).raw.local.calendar_uid_namespace
+    assert len(namespace) >= 8  # made at `init`: no other workspace's UIDs look like these
+    assert f"programme:network-meeting-2024-11-06@{namespace}.sos-sync" in uids
 
 
 def test_a_new_sign_up_adds_one_attendee_and_changes_nothing_else(
     workspace: Path, sync: Sync
 ) -> None:
     sync(workspace)
-    before = _events(workspace)
+    before = _events(workspace, "calendar-attendees.ics")
+    shared = _events(workspace)
     config = load_config(workspace)
     spec = config.forms["signup"]
     label = config.programme.by_key()["network-meeting-2024-11-06"].form_label
@@ -64,8 +68,12 @@ def test_a_new_sign_up_adds_one_attendee_and_changes_nothing_else(
         csv.writer(fh, lineterminator="\r\n").writerow(row)
     result = sync(workspace)
     assert result.as_json()["events"] == {"created": 0, "updated": 1}
-    after = _events(workspace)
-    uid = "programme:network-meeting-2024-11-06@sos-sync"
+    after = _events(workspace, "calendar-attendees.ics")
+    uid = "programme:network-meeting-2024-11-06"
+    # the shared calendar.ics carries no e-mail addresses, so it did not change at all
+    assert _events(workspace).keys() == shared.keys()
+    for key, event in _events(workspace).items():
+        assert event.to_ical() == shared[key].to_ical() and "ATTENDEE" not in event, key
     assert set(_attendees(after[uid])) - set(_attendees(before[uid])) == {
         "kim.ng@brookfield.example.sch.uk"
     }
@@ -197,7 +205,7 @@ def test_panel_visit_and_renewal_events_follow_the_leads_dates(workspace: Path, 
     _seed_lead_entries(workspace / "tracker.xlsx")
     sync(workspace)
     events = _events(workspace)
-    assert "panel:131006@sos-sync" in events and "visit:131007@sos-sync" in events
-    renewal = events["renewal:131008@sos-sync"]
+    assert "panel:131006" in events and "visit:131007" in events
+    renewal = events["renewal:131008"]
     assert str(renewal["DTSTART"].to_ical().decode()) == "20250421"  # 90 days before 20 July 2025
     assert "131008" in str(renewal["DESCRIPTION"])

@@ -81,4 +81,5 @@ def demo(backend: str, inbox: Path | None, out_dir: Path, as_json: bool, today: 
     if backend == "emulator":
         again[2:2] = ["--backend", "emulator"]
     say(f"Run it again: `{shlex.join(again)}` is a second night (nothing changes).")
-    say(f"Look around:  `sos-sync status -w {shlex.quote(str(out_dir))}`, `sos-sync problems -w …`")
+    ws = shlex.quote(str(out_dir))
+    say(f"Look around:  `sos-sync status -w {ws}`, `sos-sync problems -w {ws}`")

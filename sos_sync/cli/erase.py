@@ -48,7 +48,7 @@ def erase(
         if dry_run:
             say("(dry run: nothing was changed)")
             return False
-        return yes or click.confirm("This cannot be undone except by `--undo`. Erase?")
+        return yes or click.confirm("This cannot be undone except by `--undo`. Erase?", abort=True)
 
     with served(workspace):
         report: Any = erase(workspace, today, email=email, urn=urn, confirm=confirm)

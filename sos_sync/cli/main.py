@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from sos_sync import __version__
 from sos_sync.cli import errors
 from sos_sync.cli.output import SETTINGS
 
@@ -93,7 +94,7 @@ class SosSyncGroup(click.Group):
 
 
 @click.group(cls=SosSyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="sos-sync")
+@click.version_option(__version__, prog_name="sos-sync")  # no metadata scan: answers at once
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors (and --json output).")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Also print the run's events and full error traces."

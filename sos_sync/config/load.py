@@ -64,6 +64,11 @@ class LocalConfig(_Strict):
     tracker: str = "tracker.xlsx"
     calendar: str = "calendar.ics"
     documents: str = "docs"
+    # calendar.ics is shared: attendees' e-mails go to `calendar_private` unless "shared"
+    calendar_attendees: Literal["private", "shared"] = "private"
+    calendar_private: str = "calendar-attendees.ics"
+    calendar_uid_namespace: str = Field(default="", pattern=r"^[a-z0-9-]*$")
+    calendar_feed: str = ""  # also publish calendar.ics here (a web or synced folder)
 
 
 class GoogleConfig(_Strict):

@@ -6,6 +6,7 @@ A workspace is a folder with `sos-sync.toml` (commented), `programme.toml`, the
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from sos_sync.domain.forms import FORM_KINDS, build_forms
 from sos_sync.errors import UsageError
 
 
-def config_text(backend: str = "local") -> str:
-    """The commented configuration a new workspace starts with."""
+def config_text(backend: str = "local", namespace: str = "") -> str:
+    """The commented configuration a new workspace starts with (`namespace`: its calendar
+    UID namespace, random when not given)."""
+    namespace = namespace or secrets.token_hex(5)
     forms = build_forms(tuple((c, t) for c, _, t in DEFAULT_CRITERIA))
     lines = [
         "# sos-sync workspace configuration.",
@@ -38,6 +41,16 @@ def config_text(backend: str = "local") -> str:
         'tracker = "tracker.xlsx"',
         'calendar = "calendar.ics"',
         'documents = "docs"',
+        "# calendar.ics is the file to share, or to publish as a feed: it holds no e-mail",
+        '# addresses. Attendees go to calendar_private; "shared" puts them in calendar.ics.',
+        'calendar_attendees = "private"',
+        'calendar_private = "calendar-attendees.ics"',
+        "# Makes this workspace's calendar UIDs its own. Never change it (calendars that",
+        "# subscribed or imported would see every event twice).",
+        f'calendar_uid_namespace = "{namespace}"',
+        "# Also copy calendar.ics here after each change (a web server's or a synced folder),",
+        "# so calendars subscribed to its address pick up later changes.",
+        '# calendar_feed = "/var/www/html/sos-sync/calendar.ics"',
         "",
         "[google]",
         "# The master Google Sheet's id (the long part of its address).",

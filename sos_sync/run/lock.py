@@ -16,13 +16,16 @@ from __future__ import annotations
 import contextvars
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import filelock
-
 from sos_sync.errors import LockHeld
+
+with warnings.catch_warnings():  # "only soft file lock is available": handled below
+    warnings.simplefilter("ignore")
+    import filelock
 
 LOCK_NAME = ".sos-sync.lock"
 HOLDER_NAME = ".sos-sync.lock.pid"

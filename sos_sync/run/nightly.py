@@ -94,6 +94,8 @@ def run_night(
         raise
     except Exception as exc:  # a bug or a fault we did not foresee: still tell the leads
         log.exception("unexpected error")
+        if isinstance(exc, OSError) and exc.filename is None:  # e.g. a full disk mid-write
+            exc.filename = str(config.workspace)
         path = current_log_file()
         if path is not None and path.exists() and not isinstance(exc, OSError):
             exc.sos_log_file = str(path)  # type: ignore[attr-defined]  # for the CLI's message

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+from sos_sync.backends.local.ics_store import IcsCalendar
 from sos_sync.backends.local.inbox import InboxSource
-from sos_sync.backends.local.stores import DocxDocuments, IcsCalendar
+from sos_sync.backends.local.stores import DocxDocuments
 from sos_sync.backends.local.xlsx import XlsxTracker
 from sos_sync.config.load import Config
 
@@ -24,7 +25,7 @@ class LocalBackend:
             config.raw.leads,
             config.raw.rules.renewal_warning_days,
         )
-        self.calendar = IcsCalendar(config.path(config.raw.local.calendar), config.workspace)
+        self.calendar = IcsCalendar(config)
         self.documents = DocxDocuments(config.path(config.raw.local.documents), config.workspace)
 
     def requests(self) -> dict[str, int]:

@@ -1,11 +1,17 @@
-"""The local calendar: one `calendar.ics` file, importable into Google Calendar or Outlook.
+"""The local calendar: `calendar.ics`, importable into (or subscribed to from) any calendar app.
 
 `write_ics` writes the events sos-sync keeps as one VCALENDAR (with a Europe/London
-VTIMEZONE), one VEVENT per event with `UID:<key>@sos-sync`. It is idempotent: an event
-whose content did not change keeps its SEQUENCE and DTSTAMP from the previous file, so
-writing the same events twice gives a byte-identical file (and the second write is
-skipped). A changed event gets SEQUENCE + 1 and DTSTAMP = `now`, so calendar apps that
-imported it before take the update. Writes are atomic (temporary file, then rename).
+VTIMEZONE), one VEVENT per event with `UID:<key>@<namespace>.sos-sync`: the namespace is
+a random word `init` stores in the workspace config, so two authorities' files never
+share a UID (workspaces made before keep `<key>@sos-sync`, so nothing is duplicated on
+upgrade). It is idempotent: an event whose content did not change keeps its SEQUENCE and
+DTSTAMP from the previous file, so writing the same events twice gives a byte-identical
+file (and the second write is skipped). A changed event gets SEQUENCE + 1 and DTSTAMP =
+`now`, so calendar apps that imported it before take the update. An event no longer
+wanted stays in the file as `STATUS:CANCELLED` with its SEQUENCE bumped once, so a
+subscribed calendar removes it rather than keeping a stale copy. `IcsStyle` says whether
+the file carries attendees (the shared file does not: they are school staff's e-mail
+addresses) and who the ORGANIZER is. Writes are atomic (temporary file, then rename).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import icalendar
@@ -24,7 +30,23 @@ from sos_sync.domain.calendar import LONDON, CalendarEvent
 PRODID = "-//sos-sync//Schools of Sanctuary//EN"
 UID_SUFFIX = "@sos-sync"
 KEY_PROPERTY = "X-SOS-KEY"
+CANCELLED = "CANCELLED"
 FINGERPRINT_PROPERTY = "X-SOS-FINGERPRINT"
+
+
+@dataclass(frozen=True)
+class IcsStyle:
+    """How a calendar file is written.
+
+    namespace: the workspace's UID namespace ("" = the UIDs of workspaces made before
+        namespaces, `<key>@sos-sync`).
+    attendees: whether ATTENDEE lines (e-mail addresses) are written.
+    organizer: the team's address for ORGANIZER, and its name.
+    """
+
+    namespace: str = ""
+    attendees: bool = True
+    organizer: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +57,7 @@ class IcsEntry:
     sequence: int
     dtstamp: dt.datetime
     stored_fingerprint: str
+    cancelled: bool = False
 
     @property
     def edited(self) -> bool:
@@ -55,9 +78,14 @@ class IcsWrite:
     """Keys a person had changed in the file; sos-sync's version replaced them."""
 
 
-def uid_for(key: str) -> str:
-    """The iCalendar UID of an event key."""
-    return f"{key}{UID_SUFFIX}"
+def uid_for(key: str, namespace: str = "") -> str:
+    """The iCalendar UID of an event key in a workspace's namespace."""
+    return f"{key}@{namespace}.sos-sync" if namespace else f"{key}{UID_SUFFIX}"
+
+
+def _key_of_uid(uid: str) -> str:
+    key, at, domain = uid.rpartition("@")
+    return key if at and (domain == "sos-sync" or domain.endswith(".sos-sync")) else ""
 
 
 def _as_list(value: object) -> list[object]:
@@ -68,9 +96,7 @@ def _as_list(value: object) -> list[object]:
 
 def _entry(component: icalendar.Component) -> IcsEntry | None:
     uid = str(component.get("uid", ""))
-    key = str(component.get(KEY_PROPERTY.lower(), "")) or (
-        uid.removesuffix(UID_SUFFIX) if uid.endswith(UID_SUFFIX) else ""
-    )
+    key = str(component.get(KEY_PROPERTY.lower(), "")) or _key_of_uid(uid)
     if not key or "dtstart" not in component:
         return None
     start = component.decoded("dtstart")
@@ -106,6 +132,7 @@ def _entry(component: icalendar.Component) -> IcsEntry | None:
         sequence=int(component.get("sequence", 0)),
         dtstamp=stamp if isinstance(stamp, dt.datetime) else dt.datetime.min.replace(tzinfo=dt.UTC),
         stored_fingerprint=str(component.get(FINGERPRINT_PROPERTY.lower(), "")),
+        cancelled=str(component.get("status", "")).upper() == CANCELLED,
     )
 
 
@@ -132,8 +159,8 @@ def read_ics_entries(path: Path) -> dict[str, IcsEntry]:
 
 
 def read_ics(path: Path) -> dict[str, CalendarEvent]:
-    """The sos-sync events in an .ics file, by key (for comparing on a rerun)."""
-    return {key: entry.event for key, entry in read_ics_entries(path).items()}
+    """The sos-sync events an .ics file holds (not those it lists as cancelled), by key."""
+    return {k: entry.event for k, entry in read_ics_entries(path).items() if not entry.cancelled}
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -142,67 +169,99 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(microsecond=0)
 
 
+def _vevent(
+    e: CalendarEvent, sequence: int, stamp: dt.datetime, cancelled: bool, style: IcsStyle
+) -> icalendar.Event:
+    vevent = icalendar.Event()
+    vevent.add("uid", uid_for(e.key, style.namespace))
+    vevent.add("dtstamp", stamp)
+    vevent.add("sequence", sequence)
+    if cancelled:
+        vevent.add("status", CANCELLED)
+    vevent.add("summary", e.title)
+    vevent.add("dtstart", e.start)
+    vevent.add("dtend", e.end_exclusive)
+    if e.where:
+        vevent.add("location", e.where)
+    if e.description:
+        vevent.add("description", e.description)
+    if style.organizer:
+        organizer = icalendar.vCalAddress(f"mailto:{style.organizer[0]}")
+        organizer.params["cn"] = icalendar.vText(style.organizer[1])
+        vevent.add("organizer", organizer)
+    for email in e.attendees:
+        vevent.add("attendee", icalendar.vCalAddress(f"mailto:{email}"))
+    vevent.add(KEY_PROPERTY.lower(), e.key)
+    vevent.add(FINGERPRINT_PROPERTY.lower(), e.fingerprint())
+    return vevent
+
+
+def _version(
+    e: CalendarEvent, before: IcsEntry | None, cancelled: bool, now: dt.datetime
+) -> tuple[int, dt.datetime]:
+    """SEQUENCE and DTSTAMP: kept while the event is unchanged, bumped once when it changes."""
+    if before is None:
+        return 0, now
+    unchanged = (
+        before.cancelled
+        if cancelled
+        else not before.cancelled
+        and before.stored_fingerprint == e.fingerprint()
+        and not before.edited
+    )
+    return (before.sequence, _utc(before.dtstamp)) if unchanged else (before.sequence + 1, now)
+
+
 def render_ics(
-    events: Iterable[CalendarEvent], previous: Mapping[str, IcsEntry], now: dt.datetime
+    events: Iterable[CalendarEvent],
+    previous: Mapping[str, IcsEntry],
+    now: dt.datetime,
+    style: IcsStyle = IcsStyle(),
 ) -> bytes:
-    """The calendar file's bytes (pure): unchanged events keep SEQUENCE and DTSTAMP."""
-    ordered = sorted(events, key=lambda e: (e.start.isoformat()[:10], e.key))
+    """The calendar file's bytes (pure): unchanged events keep SEQUENCE and DTSTAMP; events
+    of `previous` no longer wanted are written as cancelled."""
+    wanted = [e if style.attendees else replace(e, attendees=()) for e in events]
+    keys = {e.key for e in wanted}
+    gone = [(entry.event, True) for k, entry in previous.items() if k not in keys]
+    ordered = sorted(
+        [(e, False) for e in wanted] + gone, key=lambda i: (i[0].start.isoformat()[:10], i[0].key)
+    )
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "Schools of Sanctuary")
-    timed_years = [e.start.year for e in ordered if not e.all_day] + [
-        e.end.year for e in ordered if not e.all_day
-    ]
-    if timed_years:
+    timed = [e for e, _ in ordered if not e.all_day]
+    if timed:
         calendar.add_component(
             icalendar.Timezone.from_tzinfo(
                 LONDON,
                 tzid="Europe/London",
-                first_date=dt.date(min(timed_years), 1, 1),
-                last_date=dt.date(max(timed_years) + 1, 1, 1),
+                first_date=dt.date(min(e.start.year for e in timed), 1, 1),
+                last_date=dt.date(max(e.end.year for e in timed) + 1, 1, 1),
             )
         )
     stamp_now = _utc(now)
-    for e in ordered:
-        fingerprint = e.fingerprint()
-        before = previous.get(e.key)
-        if before is None:
-            sequence, stamp = 0, stamp_now
-        elif before.stored_fingerprint == fingerprint and not before.edited:
-            sequence, stamp = before.sequence, _utc(before.dtstamp)
-        else:
-            sequence, stamp = before.sequence + 1, stamp_now
-        vevent = icalendar.Event()
-        vevent.add("uid", uid_for(e.key))
-        vevent.add("dtstamp", stamp)
-        vevent.add("sequence", sequence)
-        vevent.add("summary", e.title)
-        vevent.add("dtstart", e.start)
-        vevent.add("dtend", e.end_exclusive)
-        if e.where:
-            vevent.add("location", e.where)
-        if e.description:
-            vevent.add("description", e.description)
-        for email in e.attendees:
-            vevent.add("attendee", icalendar.vCalAddress(f"mailto:{email}"))
-        vevent.add(KEY_PROPERTY.lower(), e.key)
-        vevent.add(FINGERPRINT_PROPERTY.lower(), fingerprint)
-        calendar.add_component(vevent)
+    for e, cancelled in ordered:
+        sequence, stamp = _version(e, previous.get(e.key), cancelled, stamp_now)
+        calendar.add_component(_vevent(e, sequence, stamp, cancelled, style))
     return bytes(calendar.to_ical())
 
 
 def write_ics(
-    path: Path, events: Iterable[CalendarEvent], now: dt.datetime | None = None
+    path: Path,
+    events: Iterable[CalendarEvent],
+    now: dt.datetime | None = None,
+    style: IcsStyle = IcsStyle(),
 ) -> IcsWrite:
     """Write `events` to `path` atomically, keeping SEQUENCE/DTSTAMP of unchanged events.
 
     Args:
         path: the calendar file (usually `<workspace>/calendar.ics`).
-        events: every event the calendar should hold; others are removed from the file.
+        events: every event the calendar should hold; the file's others become cancelled.
         now: the DTSTAMP of new and changed events (default: the current time).
+        style: UID namespace, attendees or not, organizer.
 
     Returns:
         What changed; `written` is False when the file already held exactly this.
@@ -213,16 +272,18 @@ def write_ics(
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         raise ValueError(f"two calendar events share a key: {', '.join(duplicates)}")
     previous = read_ics_entries(path)
-    data = render_ics(wanted, previous, now or dt.datetime.now(dt.UTC))
-    created = tuple(e.key for e in wanted if e.key not in previous)
+    data = render_ics(wanted, previous, now or dt.datetime.now(dt.UTC), style)
+    live = {k: entry for k, entry in previous.items() if not entry.cancelled}
+    shown = [e if style.attendees else replace(e, attendees=()) for e in wanted]
+    created = tuple(e.key for e in shown if e.key not in live)
     updated = tuple(
         e.key
-        for e in wanted
-        if e.key in previous
-        and (previous[e.key].edited or previous[e.key].stored_fingerprint != e.fingerprint())
+        for e in shown
+        if e.key in live
+        and (live[e.key].edited or live[e.key].stored_fingerprint != e.fingerprint())
     )
-    removed = tuple(sorted(set(previous) - set(keys)))
-    edited = tuple(sorted(k for k, entry in previous.items() if entry.edited))
+    removed = tuple(sorted(set(live) - set(keys)))
+    edited = tuple(sorted(k for k, entry in live.items() if entry.edited))
     try:
         unchanged = path.read_bytes() == data
     except FileNotFoundError:

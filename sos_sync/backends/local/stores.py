@@ -1,4 +1,4 @@
-"""The local backend's calendar (`calendar.ics`) and documents (`docs/*.docx`)."""
+"""The local backend's documents (`docs/*.docx`); the calendar is in `ics_store`."""
 
 from __future__ import annotations
 
@@ -9,31 +9,6 @@ from pathlib import Path
 
 from sos_sync.backends.base import DocState
 from sos_sync.backends.local.docx import html_to_docx
-from sos_sync.backends.local.ics import read_ics, write_ics
-from sos_sync.domain.calendar import CalendarEvent
-
-
-class IcsCalendar:
-    """One `calendar.ics` with stable UIDs: a reimport updates events instead of duplicating."""
-
-    def __init__(self, path: Path, workspace: Path) -> None:
-        self.path = path
-        self.workspace = workspace
-
-    def _link(self) -> str:
-        try:
-            return str(self.path.relative_to(self.workspace))
-        except ValueError:
-            return str(self.path)
-
-    def read_events(self, keys: Sequence[str]) -> dict[str, CalendarEvent | None]:
-        found = read_ics(self.path) if self.path.exists() else {}
-        return {k: found.get(k) for k in keys}
-
-    def apply_events(self, events: Sequence[object], write_keys: Sequence[str]) -> dict[str, str]:
-        hold = [e for e in events if isinstance(e, CalendarEvent)]
-        write_ics(self.path, hold)
-        return {e.key: self._link() for e in hold}
 
 
 def doc_filename(key: str) -> str:
