@@ -122,16 +122,22 @@ def run_history(workspace: Path) -> list[NightCounts]:
 
 
 def step_on(
-    dates: dict[str, dt.date | None], override: int | None, day: dt.date, rules: Rules
+    dates: dict[str, dt.date | None],
+    override: int | None,
+    day: dt.date,
+    rules: Rules,
+    known_by: dt.date | None = None,
 ) -> int:
-    """The school's step on `day`, from the milestones it had by then (SPEC §6.2 rules).
+    """The school's step on `day`, by the rules of SPEC §6.2, from the milestones dated up
+    to `known_by` (default `day`; a panel booked ahead counts today, as in the tracker).
 
     `dates` maps `Schools` column names to dates; a lead's `Step override` wins.
     """
+    cutoff = known_by or day
 
     def by(col: str) -> dt.date | None:
         d = dates.get(col)
-        return d if d is not None and d <= day else None
+        return d if d is not None and d <= cutoff else None
 
     m = Milestones(
         eoi_received=by("EOI received"),
