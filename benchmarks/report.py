@@ -1,7 +1,7 @@
 """Benchmark: `sos-sync report` at 2,000 schools with a year of nightly run history.
 
 Builds a local workspace from the generated inbox (2,000 schools, 20,000 responses),
-syncs it once, gives it 365 nights of run history (`state/runs.jsonl`, one line a
+syncs it once, gives it 365 nights of run history (the state's run history, one record a
 night as the sync writes it), then times, each in a fresh process so peak memory (RSS)
 is the report's own: the year's figures as JSON, and the year's report as HTML and PDF.
 
@@ -55,21 +55,21 @@ def prepare(workspace: Path, schools: int, responses: int) -> None:
     from sos_sync.config.load import load_config
     from sos_sync.ops.sample import generate_inbox
     from sos_sync.ops.workspace import init_workspace
+    from sos_sync.run.state import append_runs
     from sos_sync.run.sync import run_sync
 
     init_workspace(workspace)
     generate_inbox(workspace / "inbox", load_config(workspace), schools, responses)
     result = run_sync(workspace, dt.date.fromisoformat(TODAY))
-    by_step = result.plan.by_step if result.plan else {}
+    by_step = result.by_step
     rng = random.Random(1)
     lines = []
     for k in range(365, 0, -1):  # a plausible year: the programme grows towards today's counts
         day = dt.date.fromisoformat(TODAY) - dt.timedelta(days=k)
         share = (365 - k) / 365
         counts = {str(s): int(n * share) + rng.randrange(2) for s, n in by_step.items()}
-        lines.append(json.dumps({"ok": True, "today": day.isoformat(), "by_step": counts}))
-    runs = workspace / "state" / "runs.jsonl"
-    runs.write_text("\n".join(lines) + "\n" + runs.read_text(encoding="utf-8"), encoding="utf-8")
+        lines.append({"ok": True, "today": day.isoformat(), "by_step": counts})
+    append_runs(workspace, lines)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import errno
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,8 +304,14 @@ def save_state(workspace: Path, state: State) -> None:
 
 def append_run(workspace: Path, record: dict[str, Any]) -> None:
     """Add one record to the run history."""
+    append_runs(workspace, [record])
+
+
+def append_runs(workspace: Path, records: Iterable[Mapping[str, Any]]) -> None:
+    """Add records to the run history, in order, as one transaction (imports, tests)."""
     with StateStore(workspace) as store, store.transaction():
-        store.stage_run(record)
+        for record in records:
+            store.stage_run(record)
 
 
 def read_runs(workspace: Path) -> list[dict[str, Any]]:

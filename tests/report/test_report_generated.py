@@ -4,7 +4,6 @@ and on the google backend (the emulator): figures equal counts made from the tra
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from sos_sync.ops.report.model import build_report
 from sos_sync.ops.report.period import resolve_period
 from sos_sync.ops.sample import generate_inbox
 from sos_sync.ops.workspace import init_workspace
+from sos_sync.run.state import append_runs
 from sos_sync.run.sync import run_sync
 
 
@@ -73,14 +73,13 @@ def _history(ws: Path) -> dict[dt.date, dict[int, int]]:
             )  # type: ignore[call-overload]
             counts[position(m, day).step] += 1
         nights[day] = counts
-    lines = [
-        json.dumps(
+    append_runs(
+        ws,
+        [
             {"ok": True, "today": d.isoformat(), "by_step": {str(s): n for s, n in c.items()}}
-        )
-        for d, c in nights.items()
-    ]
-    runs = ws / "state" / "runs.jsonl"
-    runs.write_text("\n".join(lines) + "\n" + runs.read_text(encoding="utf-8"), encoding="utf-8")
+            for d, c in nights.items()
+        ],
+    )
     return nights
 
 
