@@ -7,10 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sos_sync.config.load import Config
+from sos_sync.domain.headline import headline as night_headline
 from sos_sync.domain.report import Applied, RunReport
 from sos_sync.domain.responses import Problem
 from sos_sync.domain.steps import STAGE_LABELS
-from sos_sync.run.morning_report import headline as night_headline
 
 Desired = dict[str, dict[str, str]]
 

@@ -14,9 +14,10 @@ from email.utils import formatdate, make_msgid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sos_sync.domain.headline import headline
 from sos_sync.domain.report import RunReport
 from sos_sync.errors import ConfigError, SosSyncError
-from sos_sync.run.morning_report import headline, render_markdown
+from sos_sync.run.morning_report import render_markdown
 
 
 class MailSettings(BaseModel):
