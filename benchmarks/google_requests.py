@@ -29,17 +29,18 @@ from sos_sync.backends.google.documents import GoogleDocumentStore
 from sos_sync.backends.google.transport import emulator_credentials, sheets_client
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.domain.report import RunReport
 from sos_sync.emulator import start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
 from sos_sync.ops.sample import DEMO_TODAY, generate_inbox
 from sos_sync.ops.workspace import init_workspace
-from sos_sync.run.sync import RunResult, run_sync
+from sos_sync.run.sync import run_sync
 
 APIS = ("forms", "sheets", "calendar", "drive", "docs")
 
 
-def night(ws: Path, admin: EmulatorAdmin, label: str) -> tuple[RunResult, dict[str, Any]]:
+def night(ws: Path, admin: EmulatorAdmin, label: str) -> tuple[RunReport, dict[str, Any]]:
     config = load_config(ws)
     admin.reset_stats()
     t0 = time.perf_counter()
@@ -59,11 +60,10 @@ def night(ws: Path, admin: EmulatorAdmin, label: str) -> tuple[RunResult, dict[s
 
 
 def row_by_row(
-    emu_url: str, admin: EmulatorAdmin, result: RunResult, cap: int
+    emu_url: str, admin: EmulatorAdmin, result: RunReport, cap: int
 ) -> tuple[int, float]:
     """Requests a row-by-row writer needs for the same first night, and its seconds (extrapolated)."""
-    plan = result.plan
-    assert plan is not None
+    plan = result
     appends = [(tp.tab, row) for tp in plan.tab_plans for row in tp.rows if row.new]
     updates = [
         (tp.tab, row.key, cell)

@@ -5,6 +5,8 @@
 - Transient: try again later (429, 5xx, timeouts); retried within a time budget.
 - Permanent: stop (permission denied, not found); fail fast with what to share with whom.
 - LockHeld: another run holds the workspace (exit 75).
+- TrackerHeld: a person has the tracker open in Excel or LibreOffice (exit 75: try again
+  later, as EX_TEMPFAIL says; nothing was written).
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ class Permanent(SosSyncError):
 
 class LockHeld(SosSyncError):
     """Another run holds the workspace lock."""
+
+    exit_code = 75
+
+
+class TrackerHeld(SosSyncError):
+    """A person has the tracker open for editing; the night waits for it to be closed."""
 
     exit_code = 75
 

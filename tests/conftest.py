@@ -10,11 +10,12 @@ import pytest
 from helpers import TODAY
 
 from sos_sync.config.load import load_config
+from sos_sync.domain.report import RunReport
 from sos_sync.emulator import RunningEmulator, start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.ops.sample import write_demo_inbox
 from sos_sync.ops.workspace import init_workspace
-from sos_sync.run.sync import RunResult, run_sync
+from sos_sync.run.sync import run_sync
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +47,8 @@ def empty_workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sync() -> Callable[..., RunResult]:
-    def run(ws: Path, today: dt.date = TODAY, **kw: object) -> RunResult:
+def sync() -> Callable[..., RunReport]:
+    def run(ws: Path, today: dt.date = TODAY, **kw: object) -> RunReport:
         return run_sync(ws, today, **kw)  # type: ignore[arg-type]
 
     return run

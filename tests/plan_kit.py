@@ -134,12 +134,12 @@ def school(plan: Plan, urn: str) -> dict[str, str]:
 
 def problems(plan: Plan, code: str | None = None) -> list[dict[str, str]]:
     """The Needs review rows a plan writes (optionally of one kind of problem)."""
-    keys = {p.key for p in plan.problems if code is None or p.code == code}
+    keys = {p.key for p in plan.report.problems if code is None or p.code == code}
     return [r for k, r in rows(plan, "Needs review").items() if k in keys]
 
 
 def codes_of(plan: Plan) -> list[str]:
-    return sorted(p.code for p in plan.problems)
+    return sorted(p.code for p in plan.report.problems)
 
 
 def docx_text(data: bytes) -> str:

@@ -18,6 +18,7 @@ from sos_sync.backends.google.retry import Pacer
 from sos_sync.backends.google.transport import emulator_credentials, sheets_client
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.domain.report import RunReport
 from sos_sync.emulator import start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.errors import UsageError
@@ -25,10 +26,10 @@ from sos_sync.ops.backups import restore_check, take_snapshot
 from sos_sync.ops.demo import prepare_demo
 from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
 from sos_sync.ops.sample import forms_timestamp
-from sos_sync.run.sync import RunResult, run_sync
+from sos_sync.run.sync import run_sync
 from sos_sync.tracker.schema import all_tabs
 
-Sync = Callable[..., RunResult]
+Sync = Callable[..., RunReport]
 FORMULA_SCHOOL = '=HYPERLINK("https://evil.example","Click me")'  # URN 131011 in the demo inbox
 
 

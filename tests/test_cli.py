@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from sos_sync.cli.main import COMMANDS, cli
 from sos_sync.run.lock import workspace_lock
+from sos_sync.run.state import read_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "2025-07-14"
@@ -93,9 +94,9 @@ def test_exit_1_when_the_run_fails_and_status_and_doctor_lead_with_it(workspace:
     (workspace / "tracker.xlsx").write_text("not a workbook")
     p = run("sync", "-w", str(workspace), "--today", DAY)
     assert p.exit_code == 1
-    runs = (workspace / "state" / "runs.jsonl").read_text().splitlines()
-    error = json.loads(runs[-1])["error"]
-    assert json.loads(runs[-1])["ok"] is False and error
+    last = read_runs(workspace)[-1]
+    error = last["error"]
+    assert last["ok"] is False and error
     report = (workspace / "reports" / f"{DAY}.md").read_text()
     assert "FAILED" in report or "failed" in report
     s = run("status", "-w", str(workspace), "--json")

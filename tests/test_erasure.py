@@ -8,10 +8,10 @@ from pathlib import Path
 
 from helpers import TODAY, by_key, read_tab
 
+from sos_sync.domain.report import RunReport
 from sos_sync.ops.erase import erase
-from sos_sync.run.sync import RunResult
 
-Sync = Callable[..., RunResult]
+Sync = Callable[..., RunReport]
 
 
 def _everything(ws: Path) -> str:

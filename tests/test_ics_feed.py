@@ -13,7 +13,8 @@ import icalendar
 from sos_sync.backends.local.ics import IcsStyle, read_ics, read_ics_entries, write_ics
 from sos_sync.config.load import load_config
 from sos_sync.domain.calendar import CalendarEvent
-from sos_sync.run.sync import RunResult, run_sync
+from sos_sync.domain.report import RunReport
+from sos_sync.run.sync import run_sync
 
 NOW = dt.datetime(2024, 9, 1, 22, 0, tzinfo=dt.UTC)
 LATER = NOW + dt.timedelta(days=1)
@@ -50,9 +51,8 @@ def add_signup(ws: Path, email: str) -> None:
         )  # fmt: skip
 
 
-def problems_about_calendar(result: RunResult) -> list[str]:
-    assert result.plan is not None
-    return [p.reason for p in result.plan.new_problems if p.form == "Calendar"]
+def problems_about_calendar(result: RunReport) -> list[str]:
+    return [p.reason for p in result.new_problems if p.form == "Calendar"]
 
 
 def test_a_removed_event_is_cancelled_once_and_can_come_back(tmp_path: Path) -> None:

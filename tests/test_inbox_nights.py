@@ -186,6 +186,9 @@ class _OlderVersion:
             ]
         return read
 
+    def commit(self) -> None:
+        self.source.commit()
+
 
 def test_a_workspace_synced_by_an_older_version_gains_no_duplicates(workspace: Path) -> None:
     config = load_config(workspace)

@@ -13,22 +13,20 @@ import pytest
 from pydantic import ValidationError
 from smtp_sink import SmtpSink
 
+from sos_sync.domain.report import RunReport
 from sos_sync.errors import ConfigError
+from sos_sync.run.mail import MailSettings, ReportNotSent, send_report
 from sos_sync.run.morning_report import (
-    MailSettings,
-    NightSummary,
-    ReportNotSent,
     headline,
     needs_attention,
     render_markdown,
-    send_report,
     write_report,
 )
 
 DAY = dt.date(2026, 11, 28)
 CONTACT = "head@oakfield.sch.uk"
 
-BUSY = NightSummary(
+BUSY = RunReport(
     day=DAY,
     started="2026-11-28T02:30:04+00:00",
     ok=True,
@@ -50,7 +48,7 @@ BUSY = NightSummary(
     problems_open=2,
     writes=7,
 )
-QUIET = NightSummary(
+QUIET = RunReport(
     day=DAY,
     started="2026-11-28T02:30:04+00:00",
     ok=True,
@@ -60,7 +58,7 @@ QUIET = NightSummary(
     by_step={1: 40, 2: 12, 3: 5, 4: 3, 5: 1},
     problems_open=4,
 )
-FAILED = NightSummary(
+FAILED = RunReport(
     day=DAY,
     started="2026-11-28T02:30:04+00:00",
     ok=False,

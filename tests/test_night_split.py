@@ -88,7 +88,9 @@ def inbox_and_split(draw: st.DrawFn) -> tuple[list[RawResponse], list[int], list
 def outcome(n: Nights) -> dict[str, object]:
     """What must be the same: every tab but the run's own, calendar and documents."""
     last = n.plans[-1]
-    orphans = {p.source_key for p in last.problems if p.code in ("doc_orphaned", "review_orphaned")}
+    orphans = {
+        p.source_key for p in last.report.problems if p.code in ("doc_orphaned", "review_orphaned")
+    }
     tabs = {
         name: {k: r for k, r in n.tab(name).items() if k not in orphans}
         for name in ["Schools", "Events", "Reviews", "Documents"]

@@ -11,9 +11,9 @@ import icalendar
 from helpers import by_key, column_of, edit_tracker, edit_word_template, read_tab, row_of
 
 from sos_sync.config.load import load_config
-from sos_sync.run.sync import RunResult
+from sos_sync.domain.report import RunReport
 
-Sync = Callable[..., RunResult]
+Sync = Callable[..., RunReport]
 
 
 def _events(ws: Path, name: str = "calendar.ics") -> dict[str, icalendar.Event]:

@@ -57,10 +57,10 @@ def test_a_failed_form_changes_nothing_derived_from_it() -> None:
     before = n.tab("Schools")
     assert before[ALDER[0]]["Step"] == "2"
     plan = n.run(first, failed={"audit": "audit.csv: the file is empty"})
-    assert plan.failed_forms == {"audit": "audit.csv: the file is empty"}
+    assert plan.report.failed_forms == {"audit": "audit.csv: the file is empty"}
     assert _schools_written(n) == {}  # no step back, no milestone blanked
     assert n.tab("Schools") == before
-    assert [p.code for p in plan.new_problems] == ["form_failed"]
+    assert [p.code for p in plan.report.new_problems] == ["form_failed"]
     assert not [tp for tp in plan.tab_plans if tp.tab == "Audit responses" and tp.rows]
 
 
@@ -69,13 +69,13 @@ def test_an_export_with_fewer_responses_than_seen_fails_closed() -> None:
     n.run(_eois())
     before = {t: n.tab(t) for t in ("Schools", "EOI responses")}
     plan = n.run(_eois()[:1])  # the export was cut short
-    assert list(plan.failed_forms) == ["eoi"]
-    assert "holds 1 responses, fewer than the 3" in plan.failed_forms["eoi"]
+    assert list(plan.report.failed_forms) == ["eoi"]
+    assert "holds 1 responses, fewer than the 3" in plan.report.failed_forms["eoi"]
     assert {t: n.tab(t) for t in before} == before  # contacts not blanked, rows untouched
-    assert [p.code for p in plan.new_problems] == ["form_failed"]
+    assert [p.code for p in plan.report.new_problems] == ["form_failed"]
     assert "Completed; a form failed" in str(plan.tab_plans)
     again = n.run(_eois())  # the whole export is back
-    assert again.failed_forms == {}
+    assert again.report.failed_forms == {}
     assert [r["Status"] for r in n.tab("Needs review").values()] == ["Cleared: no longer found"]
     assert {t: n.tab(t) for t in before} == before
 
@@ -85,13 +85,13 @@ def test_a_seen_response_missing_from_the_export_stays_and_is_flagged_once() -> 
     alder, birch, cedar = _eois()
     n.run([alder, birch])
     plan = n.run([alder, cedar])  # birch's EOI is gone, a new one came: not fewer
-    assert plan.failed_forms == {}
-    assert [p.code for p in plan.new_problems] == ["response_missing"]
+    assert plan.report.failed_forms == {}
+    assert [p.code for p in plan.report.new_problems] == ["response_missing"]
     schools = n.tab("Schools")
     assert schools[BIRCH[0]]["Contact email"] == "bob@birch.example"  # it still counts
     assert schools[CEDAR[0]]["Contact email"] == "cat@cedar.example"
     assert birch.response_id in n.tab("EOI responses")
     later = n.run([alder, cedar])
-    assert later.new_problems == () and later.quiet  # flagged once
+    assert later.report.new_problems == () and later.quiet  # flagged once
     (row,) = [r for r in n.tab("Needs review").values() if r["Status"] == "Notice"]
     assert birch.response_id in row["Reason"] and "bob@" not in row["Reason"]

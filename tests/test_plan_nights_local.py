@@ -84,6 +84,9 @@ def _outcome(ws: Path) -> dict[str, object]:
     ics = (
         (ws / "calendar.ics").read_text(encoding="utf-8") if (ws / "calendar.ics").exists() else ""
     )
+    namespace = config_of(ws).raw.local.calendar_uid_namespace  # random per workspace
+    if namespace:
+        ics = ics.replace(namespace, "<namespace>")
     stable = [
         line
         for line in ics.splitlines()

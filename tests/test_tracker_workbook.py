@@ -21,10 +21,10 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from sos_sync.backends.local.workbook.layout import marker_name
+from sos_sync.domain.report import RunReport
 from sos_sync.ops.demo import prepare_demo
-from sos_sync.run.sync import RunResult
 
-Sync = Callable[..., RunResult]
+Sync = Callable[..., RunReport]
 NEXT = TODAY + dt.timedelta(days=1)
 CHOICE_COLUMNS = {
     "Schools": ["Step override", "Lead"],
@@ -247,5 +247,5 @@ def test_a_renamed_tab_is_found_again(
     assert "Catch-up requests" not in wb.sheetnames
     rows = [r for r in wb["Catch-ups"].iter_rows(min_row=2, values_only=True) if any(r)]
     assert len(rows) == 3
-    assert not [p for p in result.plan.new_problems if p.code == "row_deleted"]
+    assert not [p for p in result.new_problems if p.code == "row_deleted"]
     assert sync(workspace, NEXT + dt.timedelta(days=1)).writes == 0

@@ -1,14 +1,21 @@
-"""The small interfaces a backend implements, shaped by what the core needs (SPEC §9).
+"""The ports a backend implements, shaped by what the core needs (SPEC §9).
 
 - `ResponseSource.read_responses()`: the raw responses of every form, and the forms
-  that failed closed (a mapped question is missing) with a plain-words reason.
+  that failed closed (a mapped question is missing) with a plain-words reason;
+  `commit()` keeps what was read (a response cache, a cursor) once the tracker holds it.
 - `TrackerStore.read_tabs()` / `apply()`: every tab in one read; the writes of a plan.
-- Calendar and documents sinks are optional (`None` when the backend has none yet).
+- `CalendarStore` and `DocumentStore`: the night's other outputs, found again by key.
+- `Backend`: the four above as read-only properties, plus `prepare()` (set up a new
+  tracker), `checks()` (what `doctor` reports) and `requests()` (HTTP requests sent).
+
+The core talks to backends only through these; `sos_sync.backends.factory.make_backend`
+builds one from the configuration. The contract tests (`tests/test_backend_contract.py`)
+run the same assertions over the memory, local and Google-on-emulator backends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -27,22 +34,16 @@ class ResponsesRead:
 class ResponseSource(Protocol):
     def read_responses(self) -> ResponsesRead: ...
 
+    def commit(self) -> None:
+        """Keep the responses read tonight (cache, cursor): called once the tracker holds them."""
+        ...
+
 
 class TrackerStore(Protocol):
     def read_tabs(self, tabs: Sequence[TabSpec]) -> dict[str, TabData | None]: ...
 
     def apply(self, tabs: Sequence[TabSpec], plans: Sequence[TabPlan]) -> int:
         """Write the plans; return how many write operations were sent."""
-        ...
-
-
-class Backend(Protocol):
-    name: str
-    source: ResponseSource
-    tracker: TrackerStore
-
-    def requests(self) -> dict[str, int]:
-        """HTTP requests sent, by API (empty for the local backend)."""
         ...
 
 
@@ -70,7 +71,7 @@ class DocState:
 
 
 class CalendarStore(Protocol):
-    def read_events(self, keys: Sequence[str]) -> dict[str, object | None]:
+    def read_events(self, keys: Sequence[str]) -> Mapping[str, object | None]:
         """The events sos-sync made, by key: a `CalendarEvent` as the calendar holds it now,
         or None when it is gone (deleted by a person, or never made)."""
         ...
@@ -99,6 +100,10 @@ class DocumentStore(Protocol):
         """The PDF copy of the document for `key` (for sending it to the school)."""
         ...
 
+    def delete_document(self, key: str) -> None:
+        """Remove the document for `key` (to the bin where the backend has one); none: no-op."""
+        ...
+
 
 # ---------------------------------------------------------------- checks (doctor)
 
@@ -114,3 +119,43 @@ class Check:
     @property
     def ok(self) -> bool:
         return self.status != "fail"
+
+
+# ---------------------------------------------------------------- the backend
+
+
+class Backend(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def source(self) -> ResponseSource: ...
+
+    @property
+    def tracker(self) -> TrackerStore: ...
+
+    @property
+    def calendar(self) -> CalendarStore: ...
+
+    @property
+    def documents(self) -> DocumentStore: ...
+
+    def held_by(self) -> str | None:
+        """Who has the tracker open for editing (a sentence), or None when the sync may write."""
+        ...
+
+    def prepare(self) -> int:
+        """Set up a new tracker (tabs, drop-downs, protections); idempotent. Returns writes sent."""
+        ...
+
+    def tidy(self) -> int:
+        """Remove what a killed run left half-written (temporary files); return how many."""
+        ...
+
+    def checks(self) -> list[Check]:
+        """What `doctor` reports about this backend (reachable, readable, writable)."""
+        ...
+
+    def requests(self) -> dict[str, int]:
+        """HTTP requests sent, by API (empty for backends with no network)."""
+        ...

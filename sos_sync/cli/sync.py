@@ -15,11 +15,10 @@ from sos_sync.cli.output import warn as warn_line
 
 def print_plan(result: Any) -> None:
     """Every row and cell a dry run would write."""
-    plan = result.plan
-    if plan.quiet:
+    if result.quiet:
         say("Nothing to change: the tracker already matches the responses.")
         return
-    for tp in plan.tab_plans:
+    for tp in result.tab_plans:
         new = [r for r in tp.rows if r.new]
         say(f"{tp.tab}: {len(new)} new row(s), {len(tp.rows) - len(new)} changed row(s)")
         for h in tp.add_headers:
@@ -31,21 +30,20 @@ def print_plan(result: Any) -> None:
 
 def print_result(result: Any) -> None:
     """The night's summary: steps, counts, and the new problems."""
-    plan = result.plan
     j = result.as_json()
-    show(steps_table(plan.by_step))
+    show(steps_table(result.by_step))
     say(
         f"Responses: {j['responses']['new']} new, {j['responses']['updated']} updated. "
         f"Schools: {j['schools']['created']} new, {j['schools']['updated']} changed. "
         f"Writes: {j['writes']}."
     )
-    for kind, why in plan.failed_forms.items():
+    for kind, why in result.failed_forms.items():
         warn_line(f"Form {kind} failed closed: {why}", style="red")
-    n_new, n_open = len(plan.new_problems), len(plan.problems)
+    n_new, n_open = len(result.new_problems), len(result.problems)
     if not n_open:
         return
     say(f"{n_open} problem(s) need a person ({n_new} new): see the `Needs review` tab.", "yellow")
-    for p in plan.new_problems[:10]:
+    for p in result.new_problems[:10]:
         who = f"{p.school} ({p.urn})" if p.urn else p.school or p.source_key
         say(f"  - {who}: {p.reason}")
     if n_new > 10:

@@ -18,7 +18,7 @@ from sos_sync.domain.forms import FORM_KINDS, FormKind, FormSpec, build_forms
 from sos_sync.domain.programme import Programme, load_programme
 from sos_sync.errors import ConfigError
 from sos_sync.resources import config_dir
-from sos_sync.run.morning_report import MailSettings
+from sos_sync.run.mail import MailSettings
 
 CONFIG_NAME = "sos-sync.toml"
 DATA = config_dir()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from sos_sync.run.morning_report import MailSettings
+from sos_sync.run.mail import MailSettings
 
 _UNSAFE = re.compile(r"[^\w .,()–-]+")
 

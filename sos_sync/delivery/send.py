@@ -13,6 +13,7 @@ address, detail): the plan fills `Sent on` / `Sent to` and raises `Needs review`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -22,6 +23,7 @@ from sos_sync.config.load import Config
 from sos_sync.delivery.mail import Letter, Refused, ServerFailed, Unknown, send_letter
 from sos_sync.delivery.outbox import Entry, Outbox, outbox_path
 from sos_sync.domain.documents import names
+from sos_sync.plan.model import Remembered, Snapshot
 from sos_sync.run.state import State
 from sos_sync.tracker.schema import TabData
 
@@ -46,9 +48,22 @@ def marked(tabs: Mapping[str, TabData | None]) -> dict[str, str]:
     return out
 
 
+def send_marked(
+    snapshot: Snapshot,
+    config: Config,
+    documents: DocumentStore | None,
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+) -> Snapshot:
+    """`deliver_marked` on the night's snapshot: what was sent goes to the plan with it."""
+    state = deliver_marked(config, snapshot.state, snapshot.tabs, documents, today, dry_run=dry_run)
+    return dataclasses.replace(snapshot, state=state)
+
+
 def deliver_marked(
     config: Config,
-    state: State,
+    state: Remembered,
     tabs: Mapping[str, TabData | None],
     documents: DocumentStore | None,
     today: dt.date,
@@ -142,7 +157,7 @@ def _title(tabs: Mapping[str, TabData | None], key: str) -> str:
 
 
 def _with_sent(
-    state: State, entries: Mapping[str, Entry], local: Mapping[str, dict[str, str]]
+    state: Remembered, entries: Mapping[str, Entry], local: Mapping[str, dict[str, str]]
 ) -> State:
     sent: dict[str, Any] = {
         k: {"status": e.status, "on": e.day, "to": e.recipient, "detail": e.detail}

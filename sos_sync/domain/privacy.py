@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -66,3 +67,21 @@ def redact(raw: RawResponse) -> RawResponse:
 
 def too_old(raw: RawResponse, submitted: dt.datetime | None, today: dt.date, days: int) -> bool:
     return bool(days) and submitted is not None and (today - submitted.date()).days > days
+
+
+REDACTED = "[email removed]"
+
+# Google service-account addresses are not personal data, and error messages must name
+# them ("share the sheet with ...@....iam.gserviceaccount.com"), so they are kept.
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_SERVICE_ACCOUNT = re.compile(r"@[a-z0-9-]+\.iam\.gserviceaccount\.com$", re.IGNORECASE)
+
+
+def redact_emails(text: str) -> str:
+    """Replace every e-mail address except Google service accounts with `[email removed]`."""
+
+    def swap(match: re.Match[str]) -> str:
+        address = match.group(0)
+        return address if _SERVICE_ACCOUNT.search(address) else REDACTED
+
+    return _EMAIL.sub(swap, text)

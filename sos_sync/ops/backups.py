@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sos_sync.backends.factory import make_backend
 from sos_sync.backends.local.workbook.snapshot import copy_file, same_file
 from sos_sync.backends.local.xlsx import read_workbook
 from sos_sync.config.load import load_config
 from sos_sync.errors import ConfigError, UsageError
 from sos_sync.ops.export import TRIGGERS, export_tracker
-from sos_sync.run.sync import make_backend
 from sos_sync.tracker.schema import TabData, TabSpec, all_tabs
 
 BACKUPS_DIR = "backups"

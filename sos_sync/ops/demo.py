@@ -13,11 +13,11 @@ import openpyxl
 
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.domain.report import RunReport
 from sos_sync.errors import UsageError
 from sos_sync.ops.sample import DEMO_LEAD_ENTRIES, write_demo_inbox
 from sos_sync.ops.workspace import init_workspace
 from sos_sync.run.nightly import run_night
-from sos_sync.run.sync import RunResult
 from sos_sync.tracker.schema import SCHOOLS
 
 
@@ -61,6 +61,6 @@ def prepare_demo(out: Path, inbox: Path | None = None) -> Path:
     return out
 
 
-def run_demo(out: Path, today: dt.date, inbox: Path | None = None) -> RunResult:
+def run_demo(out: Path, today: dt.date, inbox: Path | None = None) -> RunReport:
     workspace = prepare_demo(out, inbox)
     return run_night(workspace, today)

@@ -20,13 +20,14 @@ from sos_sync.backends.local.inbox import read_csv_export
 from sos_sync.config.edit import set_config
 from sos_sync.config.load import CONFIG_NAME, Config, load_config
 from sos_sync.domain.forms import FORM_KINDS, FormKind, FormSpec
+from sos_sync.domain.report import RunReport
 from sos_sync.domain.responses import RawResponse, parse_timestamp, split_checkbox
 from sos_sync.emulator import RunningEmulator, start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.emulator.clients import sheets_client
 from sos_sync.ops.demo import prepare_demo
 from sos_sync.ops.sample import DEMO_LEAD_ENTRIES
-from sos_sync.run.sync import RunResult, run_sync
+from sos_sync.run.sync import run_sync
 from sos_sync.tracker.schema import SCHOOLS
 
 STATE_FILE = "emulator-state.json"
@@ -139,7 +140,7 @@ def seed_world(emu: RunningEmulator, config: Config, lead_entries: bool) -> dict
     }
 
 
-def run_emulator_demo(out: Path, today: dt.date, inbox: Path | None = None) -> RunResult:
+def run_emulator_demo(out: Path, today: dt.date, inbox: Path | None = None) -> RunReport:
     """One night of the google backend against an emulator persisted in `out`."""
     fresh = not (out / CONFIG_NAME).exists()
     workspace = prepare_demo(out, inbox)

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sos_sync.backends.base import Backend
+from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import Config, load_config
 from sos_sync.domain.responses import normalise_email, normalise_urn
 from sos_sync.errors import UsageError
 from sos_sync.run.lock import workspace_lock
 from sos_sync.run.state import load_state, save_state
 from sos_sync.run.suppression import add_suppression, remove_suppression
-from sos_sync.run.sync import make_backend, run_sync
+from sos_sync.run.sync import run_sync
 from sos_sync.tracker.schema import SCHOOLS
 
 
@@ -120,10 +121,8 @@ def _remove_documents(config: Config, backend: Backend, keys: list[str]) -> None
         return
     state = load_state(config.workspace)
     docs = dict(state.extra.get("documents", {}))
-    store = getattr(backend, "documents", None)
     for k in keys:
-        if store is not None and hasattr(store, "delete_document"):
-            store.delete_document(k)
+        backend.documents.delete_document(k)
         docs.pop(k, None)
     state.extra["documents"] = docs
     save_state(config.workspace, state)
@@ -153,7 +152,7 @@ def erase(
         _remove_documents(config, backend, plan.documents)
         report = ErasureReport(plan.who, plan.documents)
         result = run_sync(config.workspace, today, config=config)
-        for tp in result.plan.tab_plans if result.plan else ():
+        for tp in result.tab_plans:
             n = sum(len(r.cells) for r in tp.rows)
             if n and tp.tab not in ("Run log", "Dashboard"):
                 report.cells[tp.tab] = n

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import openpyxl
 
+from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import load_config
 from sos_sync.errors import UsageError
 from sos_sync.files import atomic_write_bytes
-from sos_sync.run.sync import make_backend
 from sos_sync.tracker.schema import TabData, all_tabs
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")

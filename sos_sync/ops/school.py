@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import Config, load_config
 from sos_sync.domain.forms import FORM_KINDS
 from sos_sync.domain.responses import normalise_urn
 from sos_sync.errors import SosSyncError, UsageError
-from sos_sync.run.sync import make_backend
 from sos_sync.tracker.schema import (
     DOCUMENTS,
     MILESTONE_COLUMNS,

@@ -10,12 +10,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import load_config
 from sos_sync.errors import SosSyncError
 from sos_sync.ops.school import is_open, rows
 from sos_sync.run.morning_report import needs_attention
 from sos_sync.run.state import read_runs
-from sos_sync.run.sync import make_backend
 from sos_sync.tracker.schema import NEEDS_REVIEW, SCHOOLS, TabData
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from sos_sync.config.load import Config
+from sos_sync.domain.headline import headline as night_headline
+from sos_sync.domain.report import Applied, RunReport
+from sos_sync.domain.responses import Problem
 from sos_sync.domain.steps import STAGE_LABELS
-from sos_sync.run.morning_report import NightSummary
-from sos_sync.run.morning_report import headline as night_headline
 
 Desired = dict[str, dict[str, str]]
 
@@ -35,16 +37,32 @@ class Counts:
     failed: bool
 
 
-def headline(counts: Counts, config: Config, today: dt.date) -> str:
-    summary = NightSummary(
+@dataclass(frozen=True)
+class Found:
+    """What the report carries besides the counts."""
+
+    schools_updated: int
+    docs_deferred: int
+    failed_forms: dict[str, str]
+    problems: tuple[Problem, ...]
+    new_problems: tuple[Problem, ...]
+
+
+def report_of(
+    counts: Counts, config: Config, today: dt.date, run_id: str, found: Found
+) -> RunReport:
+    """The night's report as the plan sees it (apply adds what it sent)."""
+    return RunReport(
         day=today,
         started=today.isoformat(),
         ok=True,
         error=None,
         backend=config.backend,
+        run_id=run_id,
         new_responses=dict(counts.new_by_kind),
         updated_responses=counts.responses_updated,
         schools_created=counts.schools_created,
+        schools_updated=found.schools_updated,
         step_moves=counts.moves,
         by_step=counts.by_step,
         stalled=counts.stalled,
@@ -52,16 +70,34 @@ def headline(counts: Counts, config: Config, today: dt.date) -> str:
         events_updated=counts.events_updated,
         docs_created=counts.docs_created,
         docs_updated=counts.docs_updated,
+        docs_deferred=found.docs_deferred,
         problems_new=counts.problems_new,
         problems_open=counts.problems_open,
-        writes=counts.changes,
+        failed_forms=dict(found.failed_forms),
+        changes=counts.changes,
+        problems=found.problems,
+        new_problems=found.new_problems,
     )
-    return night_headline(summary)
 
 
-def dashboard_rows(counts: Counts, config: Config, today: dt.date, line: str) -> Desired:
+def carrying(report: RunReport, carried: Applied, resumed: RunReport | None) -> RunReport:
+    """The report of a rerun after a killed run: what that run applied counts too."""
+    if resumed is not None and not report.changes:
+        # the killed run's tracker write landed: its report stands
+        return dataclasses.replace(resumed, problems=report.problems)
+    changes = report.changes + carried.events_changed + carried.docs_changed
+    return dataclasses.replace(report.carrying(carried), changes=changes)
+
+
+def headline(report: RunReport) -> str:
+    return night_headline(report)
+
+
+def dashboard_rows(
+    counts: Counts, config: Config, today: dt.date, line: str, changes: int
+) -> Desired:
     rows: Desired = {}
-    if counts.changes:  # the top of the Dashboard: what the last night with changes did
+    if changes:  # the top of the Dashboard: what the last night with changes did
         rows["Last night"] = {"Measure": "Last night", "Value": today.isoformat(), "Detail": line}
     for step in range(1, 6):
         rows[f"Step {step}"] = {
@@ -87,23 +123,23 @@ def dashboard_rows(counts: Counts, config: Config, today: dt.date, line: str) ->
     return rows
 
 
-def run_log_rows(counts: Counts, config: Config, today: dt.date, run_id: str, line: str) -> Desired:
-    if not counts.changes:
+def run_log_rows(report: RunReport, config: Config, today: dt.date, line: str) -> Desired:
+    if not report.changes:
         return {}
     return {
-        run_id: {
-            "Run ID": run_id,
+        report.run_id: {
+            "Run ID": report.run_id,
             "Started": today.isoformat(),
             "Backend": config.backend,
-            "Result": "OK" if not counts.failed else "Completed; a form failed",
-            "New responses": str(counts.responses_new),
-            "Updated responses": str(counts.responses_updated),
-            "Schools created": str(counts.schools_created),
-            "Schools moved": str(len(counts.moves)),
-            "Events changed": str(counts.events_created + counts.events_updated),
-            "Documents changed": str(counts.docs_created + counts.docs_updated),
-            "New problems": str(counts.problems_new),
-            "Cells written": str(counts.changes),
+            "Result": "OK" if not report.failed_forms else "Completed; a form failed",
+            "New responses": str(report.responses_new),
+            "Updated responses": str(report.updated_responses),
+            "Schools created": str(report.schools_created),
+            "Schools moved": str(len(report.step_moves)),
+            "Events changed": str(report.events_changed),
+            "Documents changed": str(report.docs_changed),
+            "New problems": str(report.problems_new),
+            "Cells written": str(report.changes),
             "Summary": line,
         }
     }

@@ -16,7 +16,8 @@ from sos_sync.config.load import Config
 from sos_sync.domain.calendar import CalendarEvent
 from sos_sync.domain.forms import FormKind
 from sos_sync.domain.privacy import Suppression
-from sos_sync.domain.responses import Problem, RawResponse, Response
+from sos_sync.domain.report import Applied, RunReport
+from sos_sync.domain.responses import RawResponse, Response
 from sos_sync.domain.steps import Position
 from sos_sync.plan.calendar import CalendarPlan
 from sos_sync.plan.documents import DocumentsPlan
@@ -65,6 +66,8 @@ class Snapshot:
     # key -> the document as it stands (`backends.base.DocState`: key, link, fingerprint)
     documents: Mapping[str, Any] = field(default_factory=dict)
     suppressed: Suppression = field(default_factory=Suppression)
+    carried: Applied = field(default_factory=Applied)  # what a killed run already applied
+    resumed: RunReport | None = None  # a killed run's report, once its tracker write began
 
 
 @dataclass(frozen=True)
@@ -118,17 +121,7 @@ class Plan:
     tab_plans: tuple[TabPlan, ...]
     memory: Memory
     pending: Memory
-    problems: tuple[Problem, ...]
-    new_problems: tuple[Problem, ...]
-    responses_new: int
-    responses_updated: int
-    schools_created: tuple[str, ...]
-    schools_updated: tuple[str, ...]
-    by_step: dict[int, int]
-    step_moves: tuple[tuple[str, str, int, int], ...]
-    stalled: int
-    failed_forms: dict[str, str]
-    new_by_kind: dict[str, int]
+    report: RunReport  # the night's counts and problems, as apply will report them
     positions: dict[str, Position]
     calendar: CalendarPlan | None = None
     documents: DocumentsPlan | None = None

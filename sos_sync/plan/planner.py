@@ -12,6 +12,7 @@ frozen value that `sync --dry-run` prints and `apply` carries out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
@@ -19,10 +20,19 @@ from dataclasses import dataclass
 
 from sos_sync.config.load import Config
 from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.domain.report import RunReport
 from sos_sync.domain.responses import Problem
 from sos_sync.domain.steps import Position, position
 from sos_sync.plan.calendar import CalendarPlan, plan_calendar
-from sos_sync.plan.dashboard import Counts, dashboard_rows, headline, run_log_rows
+from sos_sync.plan.dashboard import (
+    Counts,
+    Found,
+    carrying,
+    dashboard_rows,
+    headline,
+    report_of,
+    run_log_rows,
+)
 from sos_sync.plan.documents import (
     KIND_LABELS,
     DocumentsPlan,
@@ -287,27 +297,37 @@ def _finish(
         docs_updated=sum(1 for j in dp.jobs if not j.new),
         problems_new=len(new_problems),
         problems_open=sum(1 for p in problems if p.code not in NOTICES),
-        changes=sum(d.plan.cell_count for d in [*diffs, review]) + len(cp.writes) + len(dp.jobs),
+        changes=sum(d.plan.cell_count for d in [*diffs, review])
+        + len(cp.created)
+        + len(cp.updated)
+        + len(dp.jobs),
         failed=bool(inbox.failed),
     )
-    line = headline(counts, night.config, night.today)
+    found_ = Found(
+        schools_updated=len(schools_diff.updated),
+        docs_deferred=dp.deferred,
+        failed_forms={str(k): v for k, v in inbox.failed.items()},
+        problems=tuple(problems),
+        new_problems=tuple(new_problems),
+    )
+    report = report_of(counts, night.config, night.today, run_id, found_)
+    report = carrying(report, night.snapshot.carried, night.snapshot.resumed)
+    line = headline(report)
+    config, today = night.config, night.today
     diffs = [
         *diffs,
         review,
-        diff(night, DASHBOARD, dashboard_rows(counts, night.config, night.today, line)),
-        diff(night, RUN_LOG, run_log_rows(counts, night.config, night.today, run_id, line)),
+        diff(night, DASHBOARD, dashboard_rows(counts, config, today, line, report.changes)),
+        diff(night, RUN_LOG, run_log_rows(report, config, today, line)),
     ]
-    return _plan(night, run_id, counts, diffs, problems, new_problems, inbox, positions, dp, cp)
+    return _plan(night, run_id, report, diffs, positions, dp, cp)
 
 
 def _plan(
     night: Night,
     run_id: str,
-    counts: Counts,
+    report: RunReport,
     diffs: list[TabDiff],
-    problems: list[Problem],
-    new_problems: list[Problem],
-    inbox: Inbox,
     positions: dict[str, Position],
     dp: DocumentsPlan,
     cp: CalendarPlan,
@@ -320,25 +340,16 @@ def _plan(
         for d in diffs
         if d.plan.rows
     }
-    schools_diff = diffs[len(FORM_KINDS)]
+    tab_plans = tuple(d.plan for d in diffs if d.plan.rows or d.plan.add_headers)
+    cells = sum(tp.cell_count for tp in tab_plans)
     return Plan(
         today=night.today,
         run_id=run_id,
         tabs=all_tabs(config.forms, [c.code for c in config.criteria]),
-        tab_plans=tuple(d.plan for d in diffs if d.plan.rows or d.plan.add_headers),
+        tab_plans=tab_plans,
         memory=memory,
         pending=pending,
-        problems=tuple(problems),
-        new_problems=tuple(new_problems),
-        responses_new=counts.responses_new,
-        responses_updated=counts.responses_updated,
-        schools_created=tuple(schools_diff.created),
-        schools_updated=tuple(schools_diff.updated),
-        by_step=counts.by_step,
-        step_moves=counts.moves,
-        stalled=counts.stalled,
-        failed_forms={str(k): v for k, v in inbox.failed.items()},
-        new_by_kind=dict(counts.new_by_kind),
+        report=dataclasses.replace(report, cells=cells, tab_plans=tab_plans),
         positions=positions,
         calendar=cp,
         documents=dp,

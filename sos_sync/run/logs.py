@@ -18,30 +18,16 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
+from sos_sync.domain.privacy import redact_emails
+
 LOGGER_NAME = "sos_sync"
 DEFAULT_KEEP = 30
-REDACTED = "[email removed]"
-
-# Google service-account addresses are not personal data, and error messages must name
-# them ("share the sheet with ...@....iam.gserviceaccount.com"), so they are kept.
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_SERVICE_ACCOUNT = re.compile(r"@[a-z0-9-]+\.iam\.gserviceaccount\.com$", re.IGNORECASE)
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
     "message",
     "asctime",
     "taskName",
 }
-
-
-def redact_emails(text: str) -> str:
-    """Replace every e-mail address except Google service accounts with `[email removed]`."""
-
-    def swap(match: re.Match[str]) -> str:
-        address = match.group(0)
-        return address if _SERVICE_ACCOUNT.search(address) else REDACTED
-
-    return _EMAIL.sub(swap, text)
 
 
 def _scrub(value: Any) -> Any:

@@ -1,8 +1,8 @@
 """The morning report: what changed overnight and what needs a human, in plain words.
 
-Built from a `NightSummary` (the counts of one run): a one-line `headline` for the
-Dashboard and the Run log, a Markdown report written to `reports/YYYY-MM-DD.md`, and an
-optional e-mail. Reports may name schools and URNs, never contacts: every text this
+Built from the night's `RunReport`: a one-line `headline` for the
+Dashboard and the Run log, and a Markdown report written to `reports/YYYY-MM-DD.md` (the
+optional e-mail is `run.mail`). Reports may name schools and URNs, never contacts: every text this
 module produces passes through `redact_emails`. `needs_attention` is the sentence
 `status` and `doctor` lead with when the nightly job has failed or stopped running.
 """
@@ -11,157 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import smtplib
-import ssl
 import tempfile
-from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from sos_sync.errors import ConfigError, SosSyncError
-from sos_sync.run.logs import redact_emails
+from sos_sync.domain.headline import (
+    STEP_LABELS,
+    failure_reason,
+    headline,
+    moves_of,
+    plural,
+    response_lines,
+)
+from sos_sync.domain.privacy import redact_emails
+from sos_sync.domain.report import RunReport
 
 UK = ZoneInfo("Europe/London")
 STALE_AFTER = dt.timedelta(hours=48)
-
-#: Form kinds in report order, with their singular and plural nouns.
-FORM_NOUNS: dict[str, tuple[str, str]] = {
-    "eoi": ("expression of interest", "expressions of interest"),
-    "audit": ("audit", "audits"),
-    "signup": ("event sign-up", "event sign-ups"),
-    "application": ("application", "applications"),
-    "catchup": ("catch-up request", "catch-up requests"),
-}
-
-#: What each step means (SPEC §6.2), for the schools-per-step table.
-STEP_LABELS: dict[int, str] = {
-    1: "Getting started",
-    2: "Action planning",
-    3: "Draft application",
-    4: "Final application, assessment or awarded",
-    5: "Renewal due",
-}
-
-
-@dataclass(frozen=True)
-class NightSummary:
-    """The counts of one nightly run, as the report needs them."""
-
-    day: dt.date
-    started: str
-    ok: bool
-    error: str | None
-    backend: str
-    new_responses: dict[str, int] = field(default_factory=dict)
-    updated_responses: int = 0
-    schools_created: int = 0
-    step_moves: tuple[tuple[str, str, int, int], ...] = ()
-    by_step: dict[int, int] = field(default_factory=dict)
-    stalled: int = 0
-    events_created: int = 0
-    events_updated: int = 0
-    docs_created: int = 0
-    docs_updated: int = 0
-    problems_new: int = 0
-    problems_open: int = 0
-    writes: int = 0
-
-
-def plural(n: int, singular: str, plural_form: str | None = None) -> str:
-    """`1 school`, `2 schools`, `0 schools` (pass the plural when it is not just +s)."""
-    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
-
-
-def _moves(s: NightSummary) -> list[tuple[str, list[tuple[str, str, int]]]]:
-    """Step moves grouped by where they went: ("moved to step 2", [(urn, name, from)])."""
-    groups: dict[tuple[int, bool], list[tuple[str, str, int]]] = {}
-    for urn, name, old, new in s.step_moves:
-        if old == new:
-            continue
-        groups.setdefault((new, new < old), []).append((urn, name, old))
-    out = []
-    for (new, back), schools in sorted(groups.items()):
-        verb = "moved back to" if back else "moved to"
-        out.append((f"{verb} step {new}", sorted(schools)))
-    return out
-
-
-def _responses(s: NightSummary) -> list[str]:
-    parts = [
-        plural(n, "new " + one, "new " + many)
-        for kind, (one, many) in FORM_NOUNS.items()
-        if (n := s.new_responses.get(kind, 0))
-    ]
-    others = sorted(set(s.new_responses) - set(FORM_NOUNS))
-    parts += [plural(s.new_responses[k], f"new {k} response") for k in others if s.new_responses[k]]
-    if s.updated_responses:
-        parts.append(f"{plural(s.updated_responses, 'response')} updated")
-    return parts
-
-
-def _changes(s: NightSummary) -> list[str]:
-    parts = _responses(s)
-    if s.schools_created:
-        parts.append(f"{plural(s.schools_created, 'new school')} added")
-    for where, schools in _moves(s):
-        parts.append(f"{plural(len(schools), 'school')} {where}")
-    if s.events_created:
-        parts.append(f"{plural(s.events_created, 'calendar event')} created")
-    if s.events_updated:
-        parts.append(f"{plural(s.events_updated, 'calendar event')} updated")
-    if s.docs_created:
-        parts.append(f"{plural(s.docs_created, 'document')} generated")
-    if s.docs_updated:
-        parts.append(f"{plural(s.docs_updated, 'document')} updated")
-    return parts
-
-
-def _problems(s: NightSummary, still: bool) -> str:
-    n = s.problems_open
-    if not n:
-        return ""
-    verb = "needs" if n == 1 else "need"
-    if still or not s.problems_new:
-        return f"{plural(n, 'problem')} still {verb} you"
-    if s.problems_new == n:
-        return f"{plural(n, 'problem')} {verb} you"
-    return f"{plural(n, 'problem')} {verb} you ({s.problems_new} new)"
-
-
-def _reason(s: NightSummary) -> str:
-    return redact_emails((s.error or "no reason was recorded").strip().rstrip("."))
-
-
-def headline(s: NightSummary) -> str:
-    """One line for the Dashboard top and the Run log.
-
-    "Last night: 3 new expressions of interest, 2 schools moved to step 2, 1 document
-    generated, 2 problems need you." / "Last night: nothing new. 4 problems still need
-    you." / "Last night's run FAILED: <reason>. ..."
-    """
-    if not s.ok:
-        text = (
-            f"Last night's run FAILED: {_reason(s)}. The tracker may be only partly updated; "
-            "fix the cause and run it again (a rerun is always safe)."
-        )
-        return text + (f" {_problems(s, still=True)}." if s.problems_open else "")
-    changes = _changes(s)
-    if not changes:
-        problems = _problems(s, still=True)
-        return "Last night: nothing new." + (f" {problems}." if problems else "")
-    problems = _problems(s, still=False)
-    return "Last night: " + ", ".join(changes + ([problems] if problems else [])) + "."
 
 
 def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def render_markdown(s: NightSummary, school_names: bool = True) -> str:
+def render_markdown(s: RunReport, school_names: bool = True) -> str:
     """The report `reports/YYYY-MM-DD.md`: headline, what changed, schools per step,
     what needs a human and, after a failure, how to fix it.
 
@@ -177,7 +50,7 @@ def render_markdown(s: NightSummary, school_names: bool = True) -> str:
     ]
 
     lines += ["## What changed", ""]
-    responses = _responses(s)
+    responses = response_lines(s)
     schools = [f"{plural(s.schools_created, 'new school')} added"] if s.schools_created else []
     calendar_docs = [
         text
@@ -189,7 +62,7 @@ def render_markdown(s: NightSummary, school_names: bool = True) -> str:
         )
         if n
     ]
-    moves = _moves(s)
+    moves = moves_of(s)
     changed = bool(responses or schools or moves or calendar_docs)
     if changed and not s.ok:
         lines += ["The run stopped before it finished; this is what it did before it stopped.", ""]
@@ -247,7 +120,7 @@ def render_markdown(s: NightSummary, school_names: bool = True) -> str:
         lines += [
             "## How to fix the failure",
             "",
-            f"The run stopped because: {_reason(s)}.",
+            f"The run stopped because: {failure_reason(s)}.",
             "",
             "1. On the machine that runs the job, run `sos-sync doctor -w <workspace>`: it "
             "checks the configuration, the credentials and access to every form, sheet, "
@@ -263,7 +136,7 @@ def render_markdown(s: NightSummary, school_names: bool = True) -> str:
     return redact_emails("\n".join(lines))
 
 
-def write_report(workspace: Path, s: NightSummary) -> Path:
+def write_report(workspace: Path, s: RunReport) -> Path:
     """Write `reports/YYYY-MM-DD.md` atomically and return its path.
 
     A second run on the same day replaces that day's file; readers never see half a file.
@@ -283,127 +156,6 @@ def write_report(workspace: Path, s: NightSummary) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
-
-
-class MailSettings(BaseModel):
-    """`[report.mail]` in the workspace configuration. The password is never stored here:
-    it is read from the environment variable named by `password_env`."""
-
-    # Unknown keys (a typo, or a `password` someone put in the file) are errors, and
-    # validation errors never echo the values they were given.
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
-
-    enabled: bool = False
-    host: str
-    port: int = Field(default=587, ge=1, le=65535)
-    starttls: bool = True
-    username: str = ""
-    password_env: str = "SOS_SYNC_SMTP_PASSWORD"
-    sender: str
-    recipients: list[str]
-    timeout_seconds: float = 30.0
-
-
-class ReportNotSent(SosSyncError):
-    """The morning e-mail could not be delivered; the message says why in one sentence."""
-
-
-def build_message(settings: MailSettings, s: NightSummary) -> EmailMessage:
-    """The morning e-mail: the headline as subject, the Markdown report as plain text."""
-    msg = EmailMessage()
-    # Never shortened: the end of the headline says whether anything needs a person.
-    msg["Subject"] = f"sos-sync: {headline(s)}"
-    msg["From"] = settings.sender
-    msg["To"] = ", ".join(settings.recipients)
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain="sos-sync.invalid")
-    msg.set_content(render_markdown(s))
-    return msg
-
-
-def send_report(settings: MailSettings, s: NightSummary) -> None:
-    """E-mail the morning report over SMTP (STARTTLS unless turned off).
-
-    Does nothing when `settings.enabled` is False.
-
-    Raises:
-        ConfigError: a username is set but its password variable is empty, or there
-            are no recipients.
-        ReportNotSent: the server could not be reached or refused the message; the
-            message is one sentence saying what to check.
-    """
-    if not settings.enabled:
-        return
-    if not settings.recipients:
-        raise ConfigError("report.mail.recipients is empty: list who should get the report.")
-    password = ""
-    if settings.username:
-        password = os.environ.get(settings.password_env, "")
-        if not password:
-            raise ConfigError(
-                f"report.mail: username {settings.username!r} is set but the environment "
-                f"variable {settings.password_env} is empty. Put the SMTP password there "
-                "(systemd EnvironmentFile, CI secret), never in the config file."
-            )
-    msg = build_message(settings, s)
-    where = f"{settings.host}:{settings.port}"
-    try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds) as smtp:
-            smtp.ehlo()
-            if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-                smtp.ehlo()
-            if settings.username:
-                smtp.login(settings.username, password)
-            refused = smtp.send_message(msg, settings.sender, settings.recipients)
-    except smtplib.SMTPNotSupportedError as exc:
-        raise ReportNotSent(
-            f"The morning report was not sent: the mail server {where} does not offer "
-            f"{'STARTTLS' if settings.starttls else 'login'} ({_smtp_text(exc)}); check "
-            "report.mail.port and report.mail.starttls."
-        ) from exc
-    except smtplib.SMTPAuthenticationError as exc:
-        raise ReportNotSent(
-            f"The morning report was not sent: {where} refused the login for "
-            f"{settings.username!r} ({_smtp_text(exc)}); check the username and "
-            f"{settings.password_env}."
-        ) from exc
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise ReportNotSent(
-            f"The morning report was not sent: {where} refused every recipient "
-            f"({', '.join(sorted(exc.recipients))}); check report.mail.recipients."
-        ) from exc
-    except smtplib.SMTPSenderRefused as exc:
-        raise ReportNotSent(
-            f"The morning report was not sent: {where} refused the sender {exc.sender!r} "
-            f"({_smtp_text(exc)}); check report.mail.sender."
-        ) from exc
-    except smtplib.SMTPException as exc:
-        raise ReportNotSent(
-            f"The morning report was not sent: {where} answered {_smtp_text(exc)}."
-        ) from exc
-    except ssl.SSLError as exc:
-        raise ReportNotSent(
-            f"The morning report was not sent: the TLS handshake with {where} failed "
-            f"({exc.reason or exc}); check report.mail.host and port."
-        ) from exc
-    except OSError as exc:
-        raise ReportNotSent(
-            f"The morning report was not sent: could not reach the mail server {where} "
-            f"({exc.strerror or exc}); check report.mail.host and port and the network."
-        ) from exc
-    if refused:
-        raise ReportNotSent(
-            f"The morning report was sent, but {where} refused "
-            f"{', '.join(sorted(refused))}; check report.mail.recipients."
-        )
-
-
-def _smtp_text(exc: smtplib.SMTPException) -> str:
-    code = getattr(exc, "smtp_code", None)
-    raw = getattr(exc, "smtp_error", b"")
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or exc)
-    return f"{code} {text}".strip() if code else text.strip() or type(exc).__name__
 
 
 def _uk(moment: dt.datetime) -> str:

@@ -11,48 +11,22 @@ record itself being written (a full disk) never hides the failure it was recordi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from pathlib import Path
 
 from sos_sync.config.load import Config, load_config
+from sos_sync.domain.report import RunReport, failed_report
 from sos_sync.errors import SosSyncError
 from sos_sync.files import atomic_write_text
 from sos_sync.run.logs import current_log_file, setup_logging, shutdown_logging
-from sos_sync.run.morning_report import NightSummary, ReportNotSent, render_markdown, send_report
+from sos_sync.run.mail import ReportNotSent, send_report
+from sos_sync.run.morning_report import render_markdown
 from sos_sync.run.state import append_run
-from sos_sync.run.sync import RunResult, new_run_id, run_sync
+from sos_sync.run.sync import new_run_id, run_sync
 
 log = logging.getLogger("sos_sync.nightly")
-
-
-def summary_of(result: RunResult, day: dt.date, started: str) -> NightSummary:
-    p = result.plan
-    j = result.as_json()
-    return NightSummary(
-        day=day,
-        started=started,
-        ok=result.ok,
-        error=result.error,
-        backend=result.backend,
-        new_responses=dict(p.new_by_kind) if p else {},
-        updated_responses=p.responses_updated if p else 0,
-        schools_created=len(p.schools_created) if p else 0,
-        step_moves=p.step_moves if p else (),
-        by_step=dict(p.by_step) if p else {},
-        stalled=p.stalled if p else 0,
-        events_created=j["events"]["created"],
-        events_updated=j["events"]["updated"],
-        docs_created=j["docs"]["created"],
-        docs_updated=j["docs"]["updated"],
-        problems_new=len(p.new_problems) if p else 0,
-        problems_open=j["problems_open"],
-        writes=result.writes,
-    )
-
-
-def failed_summary(day: dt.date, started: str, backend: str, error: str) -> NightSummary:
-    return NightSummary(day=day, started=started, ok=False, error=error, backend=backend)
 
 
 def run_night(
@@ -62,7 +36,7 @@ def run_night(
     dry_run: bool = False,
     log_format: str = "text",
     echo_events: bool = False,
-) -> RunResult:
+) -> RunReport:
     """One scheduled night: sync, then report, e-mail and back up. Re-raises a failure
     after recording it (so the exit code says so), unless it is a configuration error
     (nothing ran, nothing to record beyond the message)."""
@@ -86,7 +60,7 @@ def run_night(
         result = run_sync(config.workspace, today, dry_run=dry_run, config=config)
     except SosSyncError as exc:
         if exc.exit_code == 75:
-            log.warning("another run holds the workspace; nothing was done")
+            log.warning("%s", exc)
             shutdown_logging()
             raise
         _record_failure(config, today, started, str(exc))
@@ -118,8 +92,8 @@ def run_night(
     return result
 
 
-def _after(config: Config, result: RunResult, today: dt.date, started: str) -> None:
-    summary = summary_of(result, today, started)
+def _after(config: Config, result: RunReport, today: dt.date, started: str) -> None:
+    summary = dataclasses.replace(result, started=started)
     path = write_night_report(config.workspace, summary)
     log.info("morning report written", extra={"path": str(path)})
     _mail(config, summary)
@@ -138,7 +112,7 @@ def _snapshot_exists(config: Config, today: dt.date) -> bool:
     return (config.workspace / "backups" / f"tracker-{today.isoformat()}.xlsx").exists()
 
 
-def _mail(config: Config, summary: NightSummary) -> None:
+def _mail(config: Config, summary: RunReport) -> None:
     mail = config.raw.report.mail
     if mail is None or not mail.enabled:
         return
@@ -159,7 +133,7 @@ def report_path(workspace: Path, day: dt.date) -> Path:
     return path
 
 
-def write_night_report(workspace: Path, summary: NightSummary) -> Path:
+def write_night_report(workspace: Path, summary: RunReport) -> Path:
     """Write the night's report to a new file (readable by the job's user only)."""
     path = report_path(workspace, summary.day)
     atomic_write_text(path, render_markdown(summary), mode=0o600)
@@ -169,7 +143,7 @@ def write_night_report(workspace: Path, summary: NightSummary) -> Path:
 def _record_failure(config: Config, today: dt.date, started: str, error: str) -> None:
     """Record a failed run where people look; never raises (the failure itself matters)."""
     log.error("run failed: %s", error)
-    summary = failed_summary(today, started, config.backend, error)
+    summary = failed_report(today, started, config.backend, error)
     try:
         append_run(
             config.workspace,

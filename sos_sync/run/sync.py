@@ -1,120 +1,65 @@
-"""One nightly run: read -> plan -> apply -> report (SPEC §10, §11).
+"""One nightly run: read -> plan -> apply -> RunReport (SPEC §10, §11).
 
-The state (what the sync last wrote) is saved only after every write it covers has
-landed; what a run is about to write is saved first as `pending`, so a run killed at
-any point and then rerun ends in the same state as one clean run.
+    tidy      remove temporary files a killed run left
+    read      responses, tabs, events, documents, state and journal -> Snapshot (no writes)
+    prepare   a new tracker is set up (Google: tabs, drop-downs, protections, chart)
+    plan      Snapshot -> Plan (pure)
+    apply     Plan -> RunReport, with a journal checkpoint at every write boundary
+
+A run killed anywhere and then rerun ends in the same tracker, calendar, documents,
+state and report as one clean run (see `run.journal`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import re
+import logging
 import secrets
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from sos_sync.backends.base import Backend
+from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import Config, load_config
-from sos_sync.delivery.send import deliver_marked
-from sos_sync.plan.planner import Plan, Snapshot, make_plan
+from sos_sync.delivery.send import send_marked
+from sos_sync.domain.report import RunReport
+from sos_sync.errors import TrackerHeld
+from sos_sync.plan.planner import Plan, make_plan
+from sos_sync.run.apply import Hook, apply
+from sos_sync.run.journal import Recovered
 from sos_sync.run.lock import workspace_lock
-from sos_sync.run.state import State, append_run, load_state, save_state
-from sos_sync.run.suppression import load_suppression
-from sos_sync.tracker.schema import CellWrite, RowWrite, TabPlan, all_tabs
+from sos_sync.run.read import needs_prepare, read_snapshot, reread_tabs, tab_specs
+from sos_sync.run.saveback import as_the_sync_left_it, detect, with_repair
+from sos_sync.run.state import STATE_DIR, State, StateStore, peek_state
 
-
-@dataclass
-class RunResult:
-    """What a run did, for people (`summary`) and machines (`as_json`)."""
-
-    ok: bool
-    backend: str
-    plan: Plan | None
-    writes: int = 0
-    requests: dict[str, int] = field(default_factory=dict)
-    dry_run: bool = False
-    seconds: float = 0.0
-    error: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        p = self.plan
-        return {
-            "ok": self.ok,
-            "backend": self.backend,
-            "dry_run": self.dry_run,
-            "responses": {
-                "new": p.responses_new if p else 0,
-                "updated": p.responses_updated if p else 0,
-                "needs_review": len(p.new_problems) if p else 0,
-            },
-            "schools": {
-                "created": len(p.schools_created) if p else 0,
-                "updated": len(p.schools_updated) if p else 0,
-                "by_step": {str(k): v for k, v in (p.by_step if p else {}).items()},
-            },
-            "events": {
-                "created": len(p.calendar.created) if p and p.calendar else 0,
-                "updated": len(p.calendar.updated) if p and p.calendar else 0,
-            },
-            "docs": {
-                "created": sum(1 for j in p.documents.jobs if j.new) if p and p.documents else 0,
-                "updated": sum(1 for j in p.documents.jobs if not j.new)
-                if p and p.documents
-                else 0,
-                "deferred": p.documents.deferred if p and p.documents else 0,
-            },
-            "problems_open": len(p.problems) if p else 0,
-            "failed_forms": sorted(p.failed_forms) if p else [],
-            "writes": self.writes,
-            "requests": sum(self.requests.values()),
-            "requests_by_api": self.requests,
-            "error": self.error,
-        }
-
-
-def make_backend(config: Config) -> Backend:
-    if config.backend == "local":
-        from sos_sync.backends.local.backend import LocalBackend
-
-        return LocalBackend(config)  # type: ignore[return-value]
-    from sos_sync.backends.google.backend import GoogleBackend
-
-    return GoogleBackend(config)  # type: ignore[return-value]
+log = logging.getLogger("sos_sync.sync")
 
 
 def new_run_id(today: dt.date) -> str:
     return f"{today:%Y%m%d}-{secrets.token_hex(3)}"
 
 
-def _resolve(value: Any, links: dict[str, str]) -> Any:
-    """Put links known only after apply (new documents, new events) in place of their placeholders."""
-    if isinstance(value, str):
-        if "⟦" not in value:
-            return value
-        return PLACEHOLDER.sub(lambda m: links.get(m.group(0), ""), value)
-    if isinstance(value, dict):
-        return {k: _resolve(v, links) for k, v in value.items()}
-    return value
+def tidy(workspace: Path, backend: Backend) -> int:
+    """Remove temporary files a killed run left (the state's own, and the backend's)."""
+    removed = 0
+    folder = workspace / STATE_DIR
+    for path in folder.glob(".*.tmp") if folder.is_dir() else ():
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed + backend.tidy()
 
 
-PLACEHOLDER = re.compile(r"⟦[a-z]+:[^⟧]*⟧")
-
-
-def _resolve_plans(plans: tuple[TabPlan, ...], links: dict[str, str]) -> list[TabPlan]:
-    out = []
-    for tp in plans:
-        rows = tuple(
-            RowWrite(
-                r.key,
-                tuple(CellWrite(c.column, _resolve(c.value, links), c.kind) for c in r.cells),
-                r.new,
-            )
-            for r in tp.rows
+def check_free(backend: Backend) -> None:
+    """Stop before any write when a person has the tracker open (their save would undo ours)."""
+    who = backend.held_by()
+    if who:
+        raise TrackerHeld(
+            f"{who}. Nothing was written tonight: the night's changes wait until it is "
+            "closed, and the next run writes them (exit 75: a scheduler should try again)."
         )
-        out.append(TabPlan(tp.tab, tp.key_column, tp.add_headers, rows))
-    return out
 
 
 def run_sync(
@@ -124,114 +69,59 @@ def run_sync(
     dry_run: bool = False,
     backend: Backend | None = None,
     config: Config | None = None,
-) -> RunResult:
-    """Run one night on `workspace`. Raises ConfigError before any write, LockHeld if busy."""
+    hook: Hook | None = None,
+) -> RunReport:
+    """Run one night on `workspace`. Raises ConfigError before any write, LockHeld if busy.
+
+    `hook` is called with the name of each checkpoint once it is recorded (tests stop a
+    run there to prove a rerun converges).
+    """
     started = time.perf_counter()
     config = config or load_config(workspace)
-    with workspace_lock(config.workspace):
+    ws = config.workspace
+    with workspace_lock(ws):
         backend = backend or make_backend(config)
-        state = load_state(config.workspace)
-        responses = backend.source.read_responses()
-        specs = all_tabs(config.forms, [c.code for c in config.criteria])
-        tabs = backend.tracker.read_tabs(specs)
-        prepare = getattr(backend, "prepare", None)
-        if prepare is not None and any(t is None for t in tabs.values()) and not dry_run:
-            # a new Google Sheet: tabs, drop-downs, protected machine columns and the chart
-            prepare()
-            tabs = backend.tracker.read_tabs(specs)
-        calendar_store = getattr(backend, "calendar", None)
-        documents_store = getattr(backend, "documents", None)
-        current_events = (
-            calendar_store.read_events(sorted(state.extra.get("calendar", {})))
-            if calendar_store
-            else {}
-        )
-        current_docs = (
-            documents_store.read_documents(sorted(state.extra.get("documents", {})))
-            if documents_store
-            else {}
-        )
-        state = deliver_marked(config, state, tabs, documents_store, today, dry_run=dry_run)
-        run_id = new_run_id(today)
-        snapshot = Snapshot(
-            responses,
-            tabs,
-            state,
-            current_events,
-            current_docs,
-            load_suppression(config.workspace),
-        )
-        plan = make_plan(snapshot, config, today, run_id)
         if dry_run:
-            return RunResult(
-                True, backend.name, plan, 0, backend.requests(), True, time.perf_counter() - started
-            )
-        writes = 0
-        extra = dict(state.extra)
-        if not plan.quiet:
-            save_state(config.workspace, State(state.memory, plan.pending, extra))
-            links: dict[str, str] = {}
-            cp, dp = plan.calendar, plan.documents
-            if cp is not None and calendar_store is not None and cp.writes:
-                got = calendar_store.apply_events(list(cp.hold), list(cp.writes))
-                writes += len(cp.writes)
-                record = {k: dict(v) for k, v in cp.record.items()}
-                for key, link in got.items():
-                    links[f"⟦event:{key}⟧"] = link
-                    if key in record:
-                        record[key]["link"] = link
-                extra["calendar"] = _resolve(record, links)
-                save_state(config.workspace, State(state.memory, plan.pending, extra))
-            if dp is not None and documents_store is not None and dp.jobs:
-                record = {k: dict(v) for k, v in dp.record.items()}
-                done = {k: v for k, v in state.extra.get("documents", {}).items()}
-                for i, job in enumerate(dp.jobs, start=1):
-                    ds = documents_store.write_document(
-                        job.key, job.title, job.docx, job.inputs_hash
-                    )
-                    writes += 1
-                    links[f"⟦doc:{job.key}⟧"] = ds.link
-                    links[f"⟦docfp:{job.key}⟧"] = ds.fingerprint
-                    done[job.key] = _resolve(record[job.key], links)
-                    if i % 25 == 0:  # a killed run keeps what it generated
-                        save_state(
-                            config.workspace,
-                            State(state.memory, plan.pending, {**extra, "documents": done}),
-                        )
-                extra["documents"] = _resolve({**record, **done}, links)
-            elif dp is not None:
-                extra["documents"] = dp.record
-            pending = _resolve(plan.pending, links)
-            save_state(config.workspace, State(state.memory, pending, extra))
-            writes += backend.tracker.apply(plan.tabs, _resolve_plans(plan.tab_plans, links))
-            memory = _resolve(plan.memory, links)
+            state, journal = peek_state(ws)
+            plan, _ = _plan(backend, config, state, journal, today, {}, prepare=False)
+            report = dataclasses.replace(plan.report, dry_run=True)
         else:
-            memory = plan.memory
-            if plan.documents is not None and not plan.documents.jobs:
-                extra["documents"] = plan.documents.record  # older fingerprints, migrated
-        new_state = State(memory, {}, extra)
-        if new_state.memory != state.memory or state.pending or extra != state.extra:
-            save_state(config.workspace, new_state)
-        result = RunResult(
-            True,
-            backend.name,
-            plan,
-            writes,
-            backend.requests(),
-            False,
-            time.perf_counter() - started,
+            tidy(ws, backend)
+            with StateStore(ws) as store:
+                state, journal = store.load(), store.journal()
+                plan, recovered = _plan(backend, config, state, journal, today, store.row_runs())
+                if not plan.quiet:
+                    check_free(backend)
+                report = apply(plan, backend, store, recovered.state, recovered.carried, hook)
+        return dataclasses.replace(
+            report, requests=backend.requests(), seconds=time.perf_counter() - started
         )
-        append_run(
-            config.workspace,
-            {
-                "run_id": run_id,
-                "today": today.isoformat(),
-                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "ok": True,
-                "writes": writes,
-                "new_responses": plan.responses_new,
-                "new_problems": len(plan.new_problems),
-                "by_step": plan.by_step,
-            },
-        )
-        return result
+
+
+def _plan(
+    backend: Backend,
+    config: Config,
+    state: State,
+    journal: dict[str, Any],
+    today: dt.date,
+    row_runs: Mapping[tuple[str, str], str],
+    prepare: bool = True,
+) -> tuple[Plan, Recovered]:
+    snapshot, recovered = read_snapshot(backend, config, state, journal)
+    if prepare and needs_prepare(snapshot) and backend.prepare():
+        snapshot = reread_tabs(backend, config, snapshot)
+    snapshot = send_marked(snapshot, config, backend.documents, today, dry_run=not prepare)
+    run_id = recovered.run_id or new_run_id(today)
+    specs = tab_specs(config)
+    saveback = detect(recovered.state, snapshot.tabs, row_runs, specs)
+    if saveback is None:
+        return make_plan(snapshot, config, today, run_id), recovered
+    log.warning(
+        "the tracker was saved back from an older copy (it carries run %s, not the latest); "
+        "the sync's own later writes are put back",
+        saveback.generation,
+    )
+    snapshot = dataclasses.replace(
+        snapshot, tabs=as_the_sync_left_it(snapshot.tabs, saveback, specs)
+    )
+    return with_repair(make_plan(snapshot, config, today, run_id), saveback, specs), recovered

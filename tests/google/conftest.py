@@ -18,12 +18,13 @@ from sos_sync.backends.google.retry import Pacer, RetryPolicy
 from sos_sync.backends.google.transport import emulator_credentials, sheets_client
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.domain.report import RunReport
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.ops.demo import prepare_demo
 from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
 from sos_sync.ops.sample import DEMO_TODAY
-from sos_sync.run.sync import RunResult, run_sync
+from sos_sync.run.sync import run_sync
 
 TODAY = DEMO_TODAY
 
@@ -67,14 +68,14 @@ def google_ws(emulator: RunningEmulator, admin: EmulatorAdmin, tmp_path: Path) -
     return make_google_workspace(emulator, tmp_path / "ws")
 
 
-Night = Callable[..., RunResult]
+Night = Callable[..., RunReport]
 
 
 @pytest.fixture
 def night() -> Night:
     """Run one night on a workspace with the google backend (fast retries, real pacing)."""
 
-    def run(ws: Path, today: dt.date = TODAY, policy: RetryPolicy | None = None) -> RunResult:
+    def run(ws: Path, today: dt.date = TODAY, policy: RetryPolicy | None = None) -> RunReport:
         config = load_config(ws)
         backend = GoogleBackend(config, policy=policy or fast_policy(), pacer=Pacer(600, 100))
         return run_sync(ws, today, backend=backend, config=config)

@@ -3,8 +3,9 @@
 `GoogleBackend(config)` does no I/O until the sync reads: credentials are loaded and
 clients built on first use. Every request is counted by API (`requests()`), Sheets
 requests are paced under the per-user quota, and all calls share one bounded retry
-policy. The responses read are kept (cache and cursor) only once the tracker write has
-landed, so a run that fails part-way reads them again next night.
+policy. The responses read are kept (cache and cursor) by `source.commit()`, which the
+sync's apply calls once the tracker write has landed, so a run that fails part-way reads
+them again next night.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from sos_sync.backends.base import Check
 from sos_sync.backends.google.calendar import GoogleCalendarStore
 from sos_sync.backends.google.clients import GoogleClients
+from sos_sync.backends.google.doctor import doctor as google_doctor
 from sos_sync.backends.google.documents import GoogleDocumentStore
 from sos_sync.backends.google.responses import GoogleResponseSource
 from sos_sync.backends.google.retry import Pacer, RetryPolicy
@@ -39,7 +42,7 @@ class GoogleBackend:
             self.source = GoogleResponseSource(config, self.clients)
         else:
             self.source = GoogleResponseSource(config, self.clients, now=now)
-        self.tracker = GoogleTracker(config, self.clients, on_applied=self.source.commit)
+        self.tracker = GoogleTracker(config, self.clients)
         self.calendar = GoogleCalendarStore(config, self.clients)
         self.documents = GoogleDocumentStore(config, self.clients)
 
@@ -49,10 +52,18 @@ class GoogleBackend:
 
         return prepare_spreadsheet(self.config, self.clients)
 
+    def held_by(self) -> str | None:
+        """A Google Sheet is edited by many at once: nobody holds it."""
+        return None
+
+    def tidy(self) -> int:
+        """Nothing half-written survives a kill on Google: every write is one request."""
+        return 0
+
+    def checks(self) -> list[Check]:
+        """Every form, the sheet, the calendar and the documents folder are reachable."""
+        return google_doctor(self.config, self.clients)
+
     def requests(self) -> dict[str, int]:
         """HTTP requests sent so far, by API (forms, sheets, calendar, drive, docs)."""
         return self.clients.requests()
-
-    def commit(self) -> None:
-        """Keep the responses read tonight (cache and cursor); the tracker's apply does it too."""
-        self.source.commit()

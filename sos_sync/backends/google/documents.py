@@ -173,6 +173,19 @@ class GoogleDocumentStore:
                 out[key] = self._state(key, items)
         return out
 
+    def delete_document(self, key: str) -> None:
+        """Move the documents for `key` to Drive's bin (a person can restore them for 30 days)."""
+        for item in self._find(key):
+            self.clients.call(
+                self._files()
+                .update(fileId=item["id"], body={"trashed": True}, supportsAllDrives=True)
+                .execute,
+                f"the documents folder {self.folder_id} (document {key})",
+                self._share,
+            )
+        if self._by_key is not None:
+            self._by_key.pop(key_value(key), None)
+
     def read_pdf(self, key: str) -> bytes:
         """The document as PDF: Drive's export of the Google Doc (SPEC §8)."""
         found = self._listing().get(key_value(key))

@@ -5,11 +5,18 @@
 
 from __future__ import annotations
 
+from sos_sync.backends.base import Check
 from sos_sync.backends.local.ics_store import IcsCalendar
 from sos_sync.backends.local.inbox import InboxSource
+from sos_sync.backends.local.office_locks import held_by
 from sos_sync.backends.local.stores import DocxDocuments
 from sos_sync.backends.local.xlsx import XlsxTracker
 from sos_sync.config.load import Config
+
+
+class LocalInbox(InboxSource):
+    def commit(self) -> None:
+        """CSV exports are read whole every night: there is nothing to keep."""
 
 
 class LocalBackend:
@@ -17,7 +24,7 @@ class LocalBackend:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.source = InboxSource(
+        self.source = LocalInbox(
             config.path(config.raw.local.inbox), {k: v for k, v in config.forms.items()}
         )
         self.tracker = XlsxTracker(
@@ -27,6 +34,42 @@ class LocalBackend:
         )
         self.calendar = IcsCalendar(config)
         self.documents = DocxDocuments(config.path(config.raw.local.documents), config.workspace)
+
+    def held_by(self) -> str | None:
+        """Excel's `~$tracker.xlsx` or LibreOffice's `.~lock.tracker.xlsx#` beside the tracker."""
+        return held_by(self.config.path(self.config.raw.local.tracker))
+
+    def prepare(self) -> int:
+        """A new `tracker.xlsx` is made by its first write: nothing to set up beforehand."""
+        return 0
+
+    def tidy(self) -> int:
+        """Remove temporary files a killed run left: `docs/.….docx.*.tmp`, `.tracker.xlsx.*.tmp`,
+        `.calendar.ics.*` (a finished write renames its temporary file; only a kill leaves one)."""
+        raw = self.config.raw.local
+        tracker, calendar = self.config.path(raw.tracker), self.config.path(raw.calendar)
+        patterns = [
+            (self.config.path(raw.documents), ".*.docx.*.tmp"),
+            (tracker.parent, f".{tracker.name}.*.tmp"),
+            (calendar.parent, f".{calendar.name}.*"),
+        ]
+        removed = 0
+        for folder, pattern in patterns:
+            for path in folder.glob(pattern) if folder.is_dir() else ():
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def checks(self) -> list[Check]:
+        inbox = self.config.path(self.config.raw.local.inbox)
+        found = inbox.is_dir()
+        return [
+            Check(
+                "inbox folder",
+                "ok" if found else "fail",
+                str(inbox) if found else f"{inbox} does not exist: create it, or fix [local] inbox",
+            )
+        ]
 
     def requests(self) -> dict[str, int]:
         return {}

@@ -78,28 +78,30 @@ def _ts(day: dt.date) -> pd.Timestamp:
 class StepClock:
     """Works out every school's step on a given day from its milestones."""
 
-    def __init__(self, frames: Frames, rules: Rules) -> None:
+    def __init__(self, frames: Frames, rules: Rules, today: dt.date) -> None:
         self.rules = rules
-        first = frames.evidence.groupby("URN")["Day"].min()
-        dates = frames.schools.drop(columns=["School", "Phase", "Step override"])
-        self.rows: list[tuple[str, dict[str, dt.date | None], int | None, dt.date | None]] = []
-        for urn, rec in dates.iterrows():
-            d = {k: (v.date() if not pd.isna(v) else None) for k, v in rec.items()}
-            o = frames.schools.at[urn, "Step override"]
-            seen = first.get(urn)
-            self.rows.append(
-                (
-                    str(urn),
-                    d,
-                    None if pd.isna(o) else int(o),
-                    None if seen is None or pd.isna(seen) else seen.date(),
-                )
-            )
+        self.today = today
+        schools = frames.schools
+        first = frames.evidence.groupby("URN")["Day"].min().reindex(schools.index)
+        cols = [c for c in schools.columns if c not in ("School", "Phase", "Step override")]
+        as_dates = {c: [None if pd.isna(v) else v.date() for v in schools[c]] for c in cols}
+        overrides = [None if pd.isna(o) else int(o) for o in schools["Step override"]]
+        seen = [None if pd.isna(v) else v.date() for v in first]
+        self.rows: list[tuple[str, dict[str, dt.date | None], int | None, dt.date | None]] = [
+            (str(urn), {c: as_dates[c][i] for c in cols}, overrides[i], seen[i])
+            for i, urn in enumerate(schools.index)
+        ]
 
     def on(self, day: dt.date) -> pd.Series:
-        """URN -> step on `day`; 0 for a school not yet seen by then."""
+        """URN -> step on `day`; 0 for a school not yet seen by then.
+
+        From today on, every date in the tracker counts, as the nightly sync counts it.
+        """
+        known_by = dt.date.max if day >= self.today else day
         out = {
-            urn: (step_on(d, o, day, self.rules) if seen is None or seen <= day else 0)
+            urn: (
+                step_on(d, o, day, self.rules, known_by) if seen is None or seen <= known_by else 0
+            )
             for urn, d, o, seen in self.rows
         }
         return pd.Series(out, dtype="int64")
@@ -122,17 +124,20 @@ def _refs(frames: Frames, urns: object) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: (p[1].lower(), p[0])))
 
 
-def last_activity_on(frames: Frames, day: dt.date) -> pd.Series:
-    """URN -> the school's last activity on `day`: `Last activity` when it is no later,
-    else the latest evidence up to that day. A school with no `Last activity` has none."""
+def last_activity_on(frames: Frames, day: dt.date, today: dt.date) -> pd.Series:
+    """URN -> the school's last activity on `day`, as `Last activity` in `Schools` has it
+    today (a panel booked for next month counts); for a day in the past, a later value is
+    replaced by the latest evidence up to that day. A school with no `Last activity` has none."""
     recorded = frames.schools["Last activity"].dropna()
+    if day >= today:
+        return recorded
     ev = frames.evidence[frames.evidence["Day"] <= _ts(day)]
     latest = ev.groupby("URN")["Day"].max().reindex(recorded.index)
     return recorded.where(recorded <= _ts(day), latest).dropna()
 
 
-def stalled_on(frames: Frames, day: dt.date, rules: Rules) -> pd.DataFrame:
-    last = last_activity_on(frames, day).dropna()
+def stalled_on(frames: Frames, day: dt.date, today: dt.date, rules: Rules) -> pd.DataFrame:
+    last = last_activity_on(frames, day, today)
     awarded = frames.schools["Awarded on"].reindex(last.index)
     not_awarded = awarded.isna() | (awarded > _ts(day))
     days_since = (_ts(day) - last).dt.days
@@ -206,7 +211,7 @@ def headlines(
     lists = Lists(
         moved_up=moved_up(frames, st),
         awarded=newly_awarded(frames, period),
-        stalled=_with_step(stalled_on(frames, period.as_of, rules), st),
+        stalled=_with_step(stalled_on(frames, period.as_of, period.today, rules), st),
         renewals=renewals_due(frames, period, rules),
     )
     urns: dict[str, object] = {

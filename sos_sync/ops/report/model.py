@@ -122,10 +122,10 @@ def records(table: pd.DataFrame) -> list[dict[str, object]]:
 def build_from_frames(
     frames: Frames, period: Period, backend: str, rules: Any, history: list[Any]
 ) -> Report:
-    clock = StepClock(frames, rules)
+    clock = StepClock(frames, rules, period.today)
     st = standing(clock, period)
     heads, lists = headlines(frames, period, rules, st)
-    durations = step_durations(frames, period)
+    durations = step_durations(clock, frames, period)
     att, by_phase = attendance(frames, period)
     report = Report(
         period=period,

@@ -12,6 +12,7 @@ from pathlib import Path
 import matplotlib
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from PIL import Image
 
 from .layout import Block
 
@@ -32,18 +33,34 @@ def _table(pdf: FPDF, block: Block) -> None:
     assert t is not None
     pdf.set_font("DejaVu", size=8.5)
     pdf.set_text_color(0, 0, 0)
+    # Each column as wide as its longest text (within limits), the table no wider than the page.
+    longest = [max([len(str(c))] + [len(str(v)) for v in t[c].head(300)]) for c in t.columns]
+    widths = tuple(min(max(5 + 1.8 * n, 18), 90) for n in longest)
+    if sum(widths) > pdf.epw:
+        widths = tuple(w * pdf.epw / sum(widths) for w in widths)
     with pdf.table(
         headings_style=FontFace(emphasis="BOLD", fill_color=(238, 244, 251)),
         line_height=5,
         padding=1.2,
         text_align="LEFT",
-        width=min(pdf.epw, 28 + 34 * len(t.columns)),
+        width=sum(widths),
+        col_widths=widths,
         align="LEFT",
     ) as table:
         table.row([str(c) for c in t.columns])
         for values in t.itertuples(index=False):
             table.row([str(v) for v in values])
     pdf.ln(3)
+
+
+def _chart_height(pdf: FPDF, following: list[Block]) -> float:
+    """The height (mm) of the chart that follows a heading, drawn page-wide (0 if none)."""
+    chart = following[0].chart if following and following[0].kind == "chart" else None
+    if chart is None or chart.png is None:
+        return 0.0
+    with Image.open(io.BytesIO(chart.png)) as im:
+        w, h = im.size
+    return float(pdf.epw * h / w)
 
 
 def render_pdf(blocks: list[Block]) -> bytes:
@@ -55,10 +72,13 @@ def render_pdf(blocks: list[Block]) -> bytes:
     pdf.add_font("DejaVu", "I", str(FONTS / "DejaVuSans-Oblique.ttf"))
     pdf.add_page()
     sizes = {"title": 16, "h2": 13, "h3": 10.5}
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if b.kind in sizes:
-            if b.kind == "h2" and pdf.get_y() > pdf.h - 60:
-                pdf.add_page()
+            if (
+                pdf.get_y() + 12 + _chart_height(pdf, blocks[i + 1 : i + 2])
+                > pdf.page_break_trigger
+            ):
+                pdf.add_page()  # a heading stays with the chart under it
             pdf.ln(3 if b.kind != "title" else 0)
             pdf.set_font("DejaVu", "B", sizes[b.kind])
             pdf.set_text_color(*(BLUE if b.kind != "h3" else (0, 0, 0)))

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import Config, load_config
 from sos_sync.domain.forms import FORM_KINDS, STAGES, FormKind
 from sos_sync.domain.responses import match_choice, parse_day, split_checkbox
@@ -20,7 +21,6 @@ from sos_sync.errors import SosSyncError, UsageError
 from sos_sync.files import atomic_write_bytes
 from sos_sync.ops.export import escape_cell
 from sos_sync.run.state import read_runs
-from sos_sync.run.sync import make_backend
 from sos_sync.tracker.schema import (
     EVENTS,
     MILESTONE_COLUMNS,
@@ -105,7 +105,8 @@ class NightCounts:
 def run_history(workspace: Path) -> list[NightCounts]:
     """The completed nights of the run history, oldest first (the last run of a day wins).
 
-    Today the history is `state/runs.jsonl`; this is the one place that knows it.
+    The history is read through `read_runs` (the state database); this is the one place
+    that reads it.
     """
     by_day: dict[dt.date, dict[int, int]] = {}
     for rec in read_runs(workspace):
@@ -121,16 +122,22 @@ def run_history(workspace: Path) -> list[NightCounts]:
 
 
 def step_on(
-    dates: dict[str, dt.date | None], override: int | None, day: dt.date, rules: Rules
+    dates: dict[str, dt.date | None],
+    override: int | None,
+    day: dt.date,
+    rules: Rules,
+    known_by: dt.date | None = None,
 ) -> int:
-    """The school's step on `day`, from the milestones it had by then (SPEC §6.2 rules).
+    """The school's step on `day`, by the rules of SPEC §6.2, from the milestones dated up
+    to `known_by` (default `day`; a panel booked ahead counts today, as in the tracker).
 
     `dates` maps `Schools` column names to dates; a lead's `Step override` wins.
     """
+    cutoff = known_by or day
 
     def by(col: str) -> dt.date | None:
         d = dates.get(col)
-        return d if d is not None and d <= day else None
+        return d if d is not None and d <= cutoff else None
 
     m = Milestones(
         eoi_received=by("EOI received"),

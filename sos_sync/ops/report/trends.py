@@ -80,39 +80,33 @@ def funnel(st: Standing) -> pd.DataFrame:
     )
 
 
-def _entries(rec: pd.Series, first_seen: pd.Timestamp | None) -> list[tuple[int, pd.Timestamp]]:
-    def d(col: str) -> pd.Timestamp | None:
-        v = rec[col]
-        return None if pd.isna(v) else v
-
-    out: list[tuple[int, pd.Timestamp]] = []
-    e1 = d("EOI received") or first_seen
-    parts = [d("Pledge signed"), d("SLT commitment"), d("Audit completed")]
+def _entries(d: dict[str, dt.date | None], first_seen: dt.date | None) -> list[tuple[int, dt.date]]:
+    out: list[tuple[int, dt.date]] = []
+    e1 = d.get("EOI received") or first_seen
+    parts = [d.get("Pledge signed"), d.get("SLT commitment"), d.get("Audit completed")]
     e2 = max(p for p in parts if p is not None) if all(p is not None for p in parts) else None
-    finals = [x for x in (d("Final submitted"), d("Panel date"), d("Visit date")) if x is not None]
+    finals = [x for x in (d.get(c) for c in ("Final submitted", "Panel date", "Visit date")) if x]
     for step, when in (
         (1, e1),
         (2, e2),
-        (3, d("Draft submitted")),
+        (3, d.get("Draft submitted")),
         (4, min(finals) if finals else None),
-        (5, d("Awarded on")),
+        (5, d.get("Awarded on")),
     ):
         if when is not None:
             out.append((step, when))
     return out
 
 
-def step_durations(frames: Frames, period: Period) -> pd.DataFrame:
+def step_durations(clock: StepClock, frames: Frames, period: Period) -> pd.DataFrame:
     """One row per step a school left in the period: URN, School, Step, Days."""
-    first = frames.evidence.groupby("URN")["Day"].min()
-    lo, hi = pd.Timestamp(period.start), pd.Timestamp(period.as_of)
+    names = frames.schools["School"]
     rows = []
-    for urn, rec in frames.schools.iterrows():
-        seen = first.get(urn)
-        entries = _entries(rec, None if seen is None or pd.isna(seen) else seen)
+    for urn, dates, _override, seen in clock.rows:
+        entries = _entries(dates, seen)
         for (step, since), (_, left) in zip(entries, entries[1:], strict=False):
-            if left >= since and lo <= left <= hi:
-                rows.append((urn, rec["School"], step, int((left - since).days)))
+            if left >= since and period.start <= left <= period.as_of:
+                rows.append((urn, names[urn], step, (left - since).days))
     frame = pd.DataFrame(rows, columns=["URN", "School", "Step", "Days"])
     return frame.astype({"URN": str, "School": str, "Step": "int64", "Days": "int64"})
 
