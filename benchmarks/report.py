@@ -58,7 +58,7 @@ def prepare(workspace: Path, schools: int, responses: int) -> None:
     from sos_sync.run.state import append_runs
     from sos_sync.run.sync import run_sync
 
-    init_workspace(workspace)
+    init_workspace(workspace, example="coventry")
     generate_inbox(workspace / "inbox", load_config(workspace), schools, responses)
     result = run_sync(workspace, dt.date.fromisoformat(TODAY))
     by_step = result.by_step

@@ -29,7 +29,7 @@ VOLATILE = ("writes", "requests", "requests_by_api", "run_id", "dry_run")
 def demo_workspace(folder: Path, first_night_only: bool) -> Path:
     """The demo workspace; for a first night that is followed by one with changes, the
     inbox holds all but the last two responses of each form (the second night adds them)."""
-    ws = init_workspace(folder)
+    ws = init_workspace(folder, example="coventry")
     write_demo_inbox(ws / "inbox", load_config(ws))
     if first_night_only:
         return ws

@@ -52,7 +52,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "memory":
         return MemoryBackend()
     if request.param == "local":
-        return make_backend(load_config(init_workspace(tmp_path / "ws")))
+        return make_backend(load_config(init_workspace(tmp_path / "ws", example="coventry")))
     emulator = request.getfixturevalue("emulator")
     request.getfixturevalue("admin")  # a fresh emulator
     return _google(emulator, tmp_path / "ws")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from helpers import by_key, read_tab
 
 from sos_sync.cli.main import cli
-from sos_sync.run.sync import RunResult
+from sos_sync.domain.report import RunReport as RunResult
 
 Sync = Callable[..., RunResult]
 

@@ -256,6 +256,7 @@ def _logo_bytes(ctx: CommonContext) -> bytes:
 def _hash(kind: str, template: bytes, ctx: CommonContext) -> str:
     data = ctx.model_dump(mode="json")
     data.pop("generated_on", None)  # the day it was made is not an input: no daily regeneration
+    data["letterhead"].pop("logo", None)  # its bytes are the input, not where the file is
     canonical = json.dumps(
         {
             "kind": kind,

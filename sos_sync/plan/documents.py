@@ -86,7 +86,10 @@ def plan_documents(
     """What to generate this night. `backfill_before`: on a workspace's first night,
     documents dated before it are not made (kept as `skipped` in the record, so later nights
     leave them too) until the lead asks for them (`sos-sync documents backfill`)."""
-    first_night = not recorded
+    # the first night is the first day anything was made (a rerun after a killed run is too)
+    first_night = not any(
+        r.get("generated_on", today.isoformat()) < today.isoformat() for r in recorded.values()
+    )
     jobs: list[DocumentJob] = []
     status: dict[str, str] = {}
     record: dict[str, dict[str, str]] = {k: dict(v) for k, v in recorded.items()}
@@ -280,11 +283,15 @@ def backfill_cutoff(extra: Mapping[str, Any], today: dt.date) -> dt.date | None:
 
 
 def merge_plans(first: DocumentsPlan, then: DocumentsPlan) -> DocumentsPlan:
-    """`then` planned over `first`'s record (its record already holds both)."""
+    """`then` planned over `first`'s record (its record already holds both). The record is
+    in the order the documents are wanted, then the rest: the same whatever earlier runs were
+    cut short (a `Documents` row's place does not depend on them)."""
+    status = {**first.status, **then.status}
+    wanted = {k: then.record[k] for k in status if k in then.record}
     return DocumentsPlan(
         first.jobs + then.jobs,
-        {**first.status, **then.status},
-        then.record,
+        status,
+        {**wanted, **then.record},
         [*first.problems, *then.problems],
         first.deferred + then.deferred,
     )

@@ -87,7 +87,7 @@ def _history(ws: Path) -> dict[dt.date, dict[int, int]]:
 def generated(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, dict[dt.date, dict[int, int]]]:
-    ws = init_workspace(tmp_path_factory.mktemp("gen") / "ws")
+    ws = init_workspace(tmp_path_factory.mktemp("gen") / "ws", example="coventry")
     generate_inbox(ws / "inbox", load_config(ws), schools=300, responses=1500)
     run_sync(ws, TODAY)
     edit_tracker(ws, _lead_entries)
