@@ -13,10 +13,10 @@ import pytest
 from helpers import by_key, column_of, config_of, edit_tracker, read_tab, row_of
 from smtp_sink import SmtpSink
 
-from sos_sync.delivery.send import deliver_marked
-from sos_sync.run.state import load_state
 from sos_sync.backends.factory import make_backend
+from sos_sync.delivery.send import deliver_marked
 from sos_sync.domain.report import RunReport as RunResult
+from sos_sync.run.state import load_state
 from sos_sync.tracker.schema import all_tabs
 
 Sync = Callable[..., RunResult]

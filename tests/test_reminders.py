@@ -9,10 +9,10 @@ from pathlib import Path
 import docx
 from helpers import by_key, read_tab
 
+from sos_sync.domain.report import RunReport as RunResult
 from sos_sync.domain.steps import Position
 from sos_sync.ops.sample import DEMO_TODAY
 from sos_sync.plan.reminders import ReminderCase, reminder_cases, wanted_reminders
-from sos_sync.domain.report import RunReport as RunResult
 
 Sync = Callable[..., RunResult]
 
