@@ -55,9 +55,21 @@ def summary(report: RunReport) -> dict[str, Any]:
     return {k: v for k, v in report.as_json().items() if k not in VOLATILE}
 
 
+def _run_log(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """The Run log without its run ids and its `Cells written` count: like `writes` in the
+    summary (VOLATILE), a resumed night counts the cells it wrote itself, which after a kill
+    can differ from a clean night's count by the cells the killed run had already written."""
+    if not rows:
+        return []
+    header = list(rows[0])
+    cut = header.index("Cells written") if "Cells written" in header else None
+    keep = [i for i in range(1, len(header)) if i != cut]
+    return [tuple(r[i] if i < len(r) else "" for i in keep) for r in rows]
+
+
 def _without_run_ids(values: dict[str, list[tuple[object, ...]]]) -> dict[str, Any]:
     out = dict(values)
-    out["Run log"] = [r[1:] for r in values.get("Run log", [])]
+    out["Run log"] = _run_log(values.get("Run log", []))
     return out
 
 
@@ -84,7 +96,7 @@ def memory_outcome(world: World) -> dict[str, Any]:
         name: [tuple(tab.header)] + [tuple(r) for r in tab.rows] for name, tab in world.tabs.items()
     }
     if "Run log" in tabs:
-        tabs["Run log"] = [r[1:] for r in tabs["Run log"]]
+        tabs["Run log"] = _run_log(tabs["Run log"])
     return {
         "tabs": tabs,
         "calendar": {k: e.fingerprint() for k, e in world.events.items()},
