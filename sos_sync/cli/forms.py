@@ -7,32 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import click
 
-WORKSPACE = click.option(
-    "-w",
-    "--workspace",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=lambda: os.environ.get("SOS_SYNC_WORKSPACE", "."),
-    show_default="current folder or $SOS_SYNC_WORKSPACE",
-    help="The workspace folder.",
-)
-TODAY = click.option(
-    "--today",
-    "today",
-    metavar="YYYY-MM-DD",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Run as if today were this date.",
-)
+from sos_sync.cli.output import JSON, TODAY, WORKSPACE
+
 DRY_RUN = click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-AS_JSON = click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
-
-
-def _day(today: dt.datetime | None) -> dt.date:
-    return today.date() if today else dt.date.today()
 
 
 @click.group()
@@ -66,35 +47,31 @@ def _show(report: object, as_json: bool) -> None:
 @WORKSPACE
 @TODAY
 @DRY_RUN
-@AS_JSON
-def forms_create_command(
-    workspace: Path, today: dt.datetime | None, dry_run: bool, as_json: bool
-) -> None:
+@JSON
+def forms_create_command(workspace: Path, today: dt.date, dry_run: bool, as_json: bool) -> None:
     """Create the five Google Forms this workspace lacks and record their ids (google backend)."""
     from sos_sync.ops.forms import forms_create
 
-    _show(forms_create(workspace, _day(today), dry_run=dry_run), as_json)
+    _show(forms_create(workspace, today, dry_run=dry_run), as_json)
 
 
 @forms.command("sync")
 @WORKSPACE
 @TODAY
 @DRY_RUN
-@AS_JSON
-def forms_sync_command(
-    workspace: Path, today: dt.datetime | None, dry_run: bool, as_json: bool
-) -> None:
+@JSON
+def forms_sync_command(workspace: Path, today: dt.date, dry_run: bool, as_json: bool) -> None:
     """Keep the sign-up form's event choices equal to the programme's events to come."""
     from sos_sync.ops.forms import forms_sync
 
-    _show(forms_sync(workspace, _day(today), dry_run=dry_run), as_json)
+    _show(forms_sync(workspace, today, dry_run=dry_run), as_json)
 
 
 @forms.command("print")
 @WORKSPACE
 @TODAY
-def forms_print_command(workspace: Path, today: dt.datetime | None) -> None:
+def forms_print_command(workspace: Path, today: dt.date) -> None:
     """Every form's questions and exact choices, as a checklist to build them by hand."""
     from sos_sync.ops.forms import forms_checklist
 
-    click.echo(forms_checklist(workspace, _day(today)), nl=False)
+    click.echo(forms_checklist(workspace, today), nl=False)
