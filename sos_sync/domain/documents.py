@@ -156,6 +156,7 @@ def default_templates_dir() -> Path:
     return templates_dir()
 
 
+@functools.lru_cache(maxsize=64)
 def template_path(kind: str, folder: Path) -> Path:
     """Where the template of `kind` lives in `folder`."""
     return folder / f"{kind}.docx"
@@ -173,7 +174,7 @@ def render_document(
     ctx = _validated(kind, key, context)
     path = template_path(kind, templates_dir)
     source = _template_bytes(path)
-    digest = _hash(kind, source, ctx)
+    digest = _hash(kind, _template_digest(path), ctx)
     title = _title(kind, ctx)
     try:
         tpl = DocxTemplate(io.BytesIO(source))
@@ -212,7 +213,7 @@ def inputs_hash(kind: str, key: str, context: Mapping[str, Any], templates_dir: 
     """The `inputs_hash` `render_document` would give, without rendering (cheap: each night
     decides with it which documents need generating at all)."""
     ctx = _validated(kind, key, context)
-    return _hash(kind, _template_bytes(template_path(kind, templates_dir)), ctx)
+    return _hash(kind, _template_digest(template_path(kind, templates_dir)), ctx)
 
 
 def _validated(kind: str, key: str, context: Mapping[str, Any]) -> CommonContext:
@@ -227,7 +228,11 @@ def _validated(kind: str, key: str, context: Mapping[str, Any]) -> CommonContext
         raise TemplateError(f"{kind} context for document `{key}`: {problems}") from None
 
 
-def _template_bytes(path: Path) -> bytes:
+_FileKey = tuple[Path, int, int]  # a file as it is now: path, mtime (ns), size
+
+
+def _file_key(path: Path) -> _FileKey:
+    """The file's path and its current mtime and size: an edited file is read again."""
     try:
         stat = path.stat()
     except OSError:
@@ -235,7 +240,16 @@ def _template_bytes(path: Path) -> bytes:
             f"{path}: template not found. Copy it from sos-sync's templates/ folder.",
             template=path.name,
         ) from None
-    return _read_cached(path, stat.st_mtime_ns, stat.st_size)
+    return path, stat.st_mtime_ns, stat.st_size
+
+
+def _template_bytes(path: Path) -> bytes:
+    return _read_cached(*_file_key(path))
+
+
+def _template_digest(path: Path) -> str:
+    """sha256 (hex) of the file's bytes, hashed once while the file is unchanged."""
+    return _digest_cached(*_file_key(path))
 
 
 @functools.lru_cache(maxsize=32)
@@ -243,25 +257,41 @@ def _read_cached(path: Path, mtime_ns: int, size: int) -> bytes:
     return path.read_bytes()
 
 
-def _logo_bytes(ctx: CommonContext) -> bytes:
+@functools.lru_cache(maxsize=32)
+def _digest_cached(path: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(_read_cached(path, mtime_ns, size)).hexdigest()
+
+
+_NO_LOGO = hashlib.sha256(b"").hexdigest()
+
+
+def _logo_file(ctx: CommonContext) -> Path | None:
     logo = ctx.letterhead.logo
     if not logo:
-        return b""
+        return None
+    path = Path(logo)
     try:
-        return _template_bytes(Path(logo))
+        _file_key(path)
     except TemplateError:
         raise TemplateError(f"letterhead logo {logo}: file not found") from None
+    return path
 
 
-def _hash(kind: str, template: bytes, ctx: CommonContext) -> str:
+def _logo_bytes(ctx: CommonContext) -> bytes:
+    path = _logo_file(ctx)
+    return b"" if path is None else _template_bytes(path)
+
+
+def _hash(kind: str, template_digest: str, ctx: CommonContext) -> str:
     data = ctx.model_dump(mode="json")
     data.pop("generated_on", None)  # the day it was made is not an input: no daily regeneration
     data["letterhead"].pop("logo", None)  # its bytes are the input, not where the file is
+    logo = _logo_file(ctx)
     canonical = json.dumps(
         {
             "kind": kind,
-            "template": hashlib.sha256(template).hexdigest(),
-            "logo": hashlib.sha256(_logo_bytes(ctx)).hexdigest(),
+            "template": template_digest,
+            "logo": _NO_LOGO if logo is None else _template_digest(logo),
             "context": data,
         },
         sort_keys=True,

@@ -106,7 +106,9 @@ def plan_documents(
             )
             continue
         try:
-            digest = inputs_hash(w.kind, w.key, w.context, templates_dir)
+            # only a document made before is compared with its inputs: a new one is rendered
+            # (which hashes them) or waits, so a night with documents off hashes nothing
+            digest = "" if rec is None else inputs_hash(w.kind, w.key, w.context, templates_dir)
             cur = current.get(w.key)
             if cur is not None:
                 problems.extend(_duplicate_problems(w, cur))

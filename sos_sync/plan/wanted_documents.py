@@ -54,14 +54,17 @@ def wanted_documents(
 ) -> tuple[list[WantedDocument], list[Problem]]:
     """Audit feedback per valid audit, award letters, then application feedback per ready review."""
     out: list[WantedDocument] = []
+    criteria = criteria_context(night)  # once a night: every document shares it (read only)
     for urn in sorted(records):
-        out.extend(_audit_feedback(night, records[urn]))
+        out.extend(_audit_feedback(night, records[urn], criteria))
         out.extend(_award_letter(night, records[urn]))
-    reviews, problems = _ready_reviews(night, records)
+    reviews, problems = _ready_reviews(night, records, criteria)
     return out + reviews, problems
 
 
-def _audit_feedback(night: Night, rec: SchoolRecord) -> list[WantedDocument]:
+def _audit_feedback(
+    night: Night, rec: SchoolRecord, criteria: list[dict[str, Any]]
+) -> list[WantedDocument]:
     by_day: dict[dt.date, Response] = {}
     for r in rec.responses:
         if r.kind == "audit" and r.day and counts(r, night.config):
@@ -74,8 +77,7 @@ def _audit_feedback(night: Night, rec: SchoolRecord) -> list[WantedDocument]:
             "completed_on": day.isoformat(),
             "criteria_version": night.config.criteria_version,
             "criteria": [
-                {**c, "rating": rating}
-                for c, rating in zip(criteria_context(night), ratings, strict=True)
+                {**c, "rating": rating} for c, rating in zip(criteria, ratings, strict=True)
             ],
             "notes": {
                 "learn": str(r.values.get("notes_learn", "")),
@@ -106,7 +108,7 @@ def _award_letter(night: Night, rec: SchoolRecord) -> list[WantedDocument]:
 
 
 def _ready_reviews(
-    night: Night, records: Mapping[str, SchoolRecord]
+    night: Night, records: Mapping[str, SchoolRecord], criteria_of_night: list[dict[str, Any]]
 ) -> tuple[list[WantedDocument], list[Problem]]:
     reviews = night.tab("Reviews")
     if reviews is None:
@@ -127,7 +129,7 @@ def _ready_reviews(
         if stage not in REVIEW_STAGES:
             continue
         criteria, bad = [], []
-        for c in criteria_context(night):
+        for c in criteria_of_night:
             typed = cell(row, f"{c['code']} judgement")
             judgement = match_choice(typed, JUDGEMENTS)
             if judgement is None:
