@@ -22,7 +22,7 @@ for application feedback ``draft``, ``heading``, ``panel_on`` and ``visit_on``. 
 
 from __future__ import annotations
 
-import datetime as dt
+import contextvars
 import functools
 import hashlib
 import io
@@ -49,6 +49,7 @@ from sos_sync.domain.document_contexts import (
     ReminderContext,
     Resource,
 )
+from sos_sync.domain.document_text import count, lines, long_date, names, paras, sentence
 from sos_sync.errors import ConfigError
 from sos_sync.resources import templates_dir
 
@@ -62,6 +63,7 @@ __all__ = [
     "inputs_hash",
     "jinja_environment",
     "long_date",
+    "names",
     "render_document",
     "template_path",
 ]
@@ -78,43 +80,6 @@ _REMINDER_HEADINGS = {
     "consent": "Please send your form again with consent",
     "no_eoi": "Please send us your expression of interest",
 }
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_WORDS = [
-    "no",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
 
 
 @dataclass(frozen=True)
@@ -179,7 +144,11 @@ def render_document(
     try:
         tpl = DocxTemplate(io.BytesIO(source))
         variables = _variables(kind, ctx, title, tpl)
-        tpl.render(variables, jinja_environment(tpl), autoescape=True)
+        rendering = _RENDERING.set(tpl)
+        try:
+            tpl.render(variables, _environment(), autoescape=True)
+        finally:
+            _RENDERING.reset(rendering)
         props = tpl.docx.core_properties
         props.title = title
         props.comments = HASH_PREFIX + digest
@@ -356,56 +325,53 @@ def _variables(kind: str, ctx: CommonContext, title: str, tpl: DocxTemplate) -> 
     return v
 
 
-def long_date(value: Any) -> str:
-    """A date as schools read it: ``14 July 2028``."""
-    day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def paras(text: str) -> str:
-    """Multi-line form text: blank lines start a new paragraph, newlines break the line."""
-    blocks = [b.strip("\n") for b in text.strip().split("\n\n") if b.strip()]
-    return "\a".join(blocks)  # docxtpl turns \a into a new paragraph, \n into a line break
-
-
-def lines(text: str) -> str:
-    """Multi-line text (an address) kept as lines, blank lines dropped."""
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def sentence(text: str) -> str:
-    """Text with its first letter in capitals (the rest untouched, unlike `capitalize`)."""
-    return text[:1].upper() + text[1:]
-
-
-def names(people: list[str]) -> str:
-    """``["A", "B", "C"]`` as ``A, B and C``."""
-    return people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
-
-
-def count(n: int) -> str:
-    """A count in words up to twenty ("eight"), in figures above."""
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
-
-
 def jinja_environment(tpl: DocxTemplate) -> jinja2.Environment:
     """Strict, autoescaping Jinja with our filters (`link` makes links inside `tpl`)."""
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-
-    def link(resource: Mapping[str, str] | Resource) -> RichText:
-        r = resource if isinstance(resource, Resource) else Resource(**resource)
-        return RichText(r.title, url_id=tpl.build_url_id(r.url), color="0563C1", underline=True)
-
-    env.filters.update(
-        long_date=long_date,
-        paras=paras,
-        lines=lines,
-        names=names,
-        sentence=sentence,
-        count=count,
-        link=link,
-    )
+    env.filters.update(_FILTERS, link=lambda resource: _link(tpl, resource))
     return env
+
+
+def _link(tpl: DocxTemplate, resource: Mapping[str, str] | Resource) -> RichText:
+    r = resource if isinstance(resource, Resource) else Resource(**resource)
+    return RichText(r.title, url_id=tpl.build_url_id(r.url), color="0563C1", underline=True)
+
+
+_FILTERS = {
+    "long_date": long_date,
+    "paras": paras,
+    "lines": lines,
+    "names": names,
+    "sentence": sentence,
+    "count": count,
+}
+_RENDERING: contextvars.ContextVar[DocxTemplate] = contextvars.ContextVar("_RENDERING")
+
+
+class _CompiledOnce(jinja2.Environment):
+    """`jinja_environment` for every document of the process: each part of a template (its
+    body, header, footer, properties) is compiled once, not once per letter. Its `link`
+    makes links inside the template being rendered (`_RENDERING`)."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self.filters.update(_FILTERS, link=lambda resource: _link(_RENDERING.get(), resource))
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        found = self._compiled.get(source)
+        if found is None:
+            if len(self._compiled) >= 64:  # templates edited many times in one process
+                self._compiled.clear()
+            found = self._compiled[source] = super().from_string(source)
+        return found
+
+
+@functools.cache
+def _environment() -> _CompiledOnce:
+    return _CompiledOnce()
 
 
 def _title(kind: str, ctx: CommonContext) -> str:
