@@ -28,8 +28,7 @@ import hashlib
 import io
 import json
 import re
-import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from sos_sync.domain.document_contexts import (
     ReminderContext,
     Resource,
 )
+from sos_sync.domain.document_engine import CompiledOnce, Template, stable_zip
 from sos_sync.domain.document_text import count, lines, long_date, names, paras, sentence
 from sos_sync.errors import ConfigError
 from sos_sync.resources import templates_dir
@@ -142,7 +142,7 @@ def render_document(
     digest = _hash(kind, _template_digest(path), ctx)
     title = _title(kind, ctx)
     try:
-        tpl = DocxTemplate(io.BytesIO(source))
+        tpl = Template(io.BytesIO(source))
         variables = _variables(kind, ctx, title, tpl)
         rendering = _RENDERING.set(tpl)
         try:
@@ -154,7 +154,7 @@ def render_document(
         props.comments = HASH_PREFIX + digest
         out = io.BytesIO()
         tpl.save(out)
-        data = _stable_zip(out.getvalue())
+        data = stable_zip(out.getvalue())
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"{path}: {exc.message} (in the template's merge fields)", template=path.name
@@ -164,18 +164,6 @@ def render_document(
     except (KeyError, ValueError, OSError, SyntaxError) as exc:  # a damaged .docx or logo
         raise TemplateError(f"{path}: cannot render: {exc}", template=path.name) from None
     return RenderedDocument(key, kind, title, data, digest)
-
-
-def _stable_zip(data: bytes) -> bytes:
-    """The .docx with fixed entry times: the same inputs give the same bytes, every night."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
 
 
 def inputs_hash(kind: str, key: str, context: Mapping[str, Any], templates_dir: Path) -> str:
@@ -337,7 +325,7 @@ def _link(tpl: DocxTemplate, resource: Mapping[str, str] | Resource) -> RichText
     return RichText(r.title, url_id=tpl.build_url_id(r.url), color="0563C1", underline=True)
 
 
-_FILTERS = {
+_FILTERS: dict[str, Callable[..., Any]] = {
     "long_date": long_date,
     "paras": paras,
     "lines": lines,
@@ -348,30 +336,11 @@ _FILTERS = {
 _RENDERING: contextvars.ContextVar[DocxTemplate] = contextvars.ContextVar("_RENDERING")
 
 
-class _CompiledOnce(jinja2.Environment):
-    """`jinja_environment` for every document of the process: each part of a template (its
-    body, header, footer, properties) is compiled once, not once per letter. Its `link`
-    makes links inside the template being rendered (`_RENDERING`)."""
-
-    def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
-        self.filters.update(_FILTERS, link=lambda resource: _link(_RENDERING.get(), resource))
-        self._compiled: dict[str, jinja2.Template] = {}
-
-    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        found = self._compiled.get(source)
-        if found is None:
-            if len(self._compiled) >= 64:  # templates edited many times in one process
-                self._compiled.clear()
-            found = self._compiled[source] = super().from_string(source)
-        return found
-
-
 @functools.cache
-def _environment() -> _CompiledOnce:
-    return _CompiledOnce()
+def _environment() -> CompiledOnce:
+    """`jinja_environment` for every document of the process (each part compiled once): its
+    `link` makes links inside the template being rendered (`_RENDERING`)."""
+    return CompiledOnce({**_FILTERS, "link": lambda r: _link(_RENDERING.get(), r)})
 
 
 def _title(kind: str, ctx: CommonContext) -> str:
