@@ -1,0 +1,92 @@
+"""What a night of many letters reuses (parsed markup, compiled templates, the zip's bytes,
+the PDF laid out in one pass) leaves every letter as if it were the only one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from pypdf import PdfReader
+from test_documents import FIXTURES, audit_context, award_context, render
+
+from sos_sync.delivery.pdf import docx_to_pdf
+from sos_sync.domain.document_engine import stable_zip
+from sos_sync.domain.documents import default_templates_dir
+from sos_sync.plan.documents import WantedDocument, plan_documents
+
+
+def _rezipped(data: bytes) -> bytes:
+    """The slow, obvious way: every entry read and written again dated 1 January 1980."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def test_stable_zip_gives_the_bytes_of_rewriting_every_entry() -> None:
+    made = io.BytesIO()
+    with zipfile.ZipFile(made, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>" * 50)  # dated now
+        zf.writestr("word/document.xml", "<w:document>é</w:document>" * 80)
+        zf.writestr("word/media/image1.png", bytes(range(256)) * 8)
+    data = made.getvalue()
+    fixed = stable_zip(data)
+    assert fixed != data and fixed == _rezipped(data)
+    with zipfile.ZipFile(io.BytesIO(fixed)) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert zf.read("word/document.xml").decode() == "<w:document>é</w:document>" * 80
+    letter = render("award_letter", award_context()).docx
+    assert stable_zip(letter) == letter == _rezipped(letter)
+
+
+def test_letters_rendered_one_after_another_are_each_what_they_are_alone() -> None:
+    """Templates compiled and cleaned once, and markup parsed once, serve every letter:
+    the same .docx and PDF bytes whatever was rendered before."""
+    alone = {n: render(k, c).docx for n, (k, c) in FIXTURES.items()}
+    pdfs = {n: docx_to_pdf(d) for n, d in alone.items()}
+    other = audit_context(learn="Different words for another school.")
+    other["school"] = {"urn": "654321", "name": "Birch Lane Academy", "contact_name": ""}
+    docx_to_pdf(render("audit_feedback", other).docx)
+    for name, (kind, ctx) in reversed(list(FIXTURES.items())):
+        again = render(kind, ctx).docx
+        assert again == alone[name], name
+        assert docx_to_pdf(again) == pdfs[name], name
+
+
+def test_every_page_has_the_header_and_its_page_of_the_total() -> None:
+    notes = "\n\n".join(f"Paragraph {i} of the school's long evidence." for i in range(60))
+    ctx = audit_context(learn=notes)
+    ctx["letterhead"] = {"address": "1 High Street\nLeeds LS1 1AA"}
+    pdf = PdfReader(io.BytesIO(docx_to_pdf(render("audit_feedback", ctx).docx)))
+    total = len(pdf.pages)
+    assert total >= 3
+    for number, page in enumerate(pdf.pages, start=1):
+        text = page.extract_text()
+        assert f"Page {number} of {total}" in text
+        assert "Leeds LS1 1AA" in text  # the header
+    assert "Paragraph 59 of the school's long evidence." in "".join(
+        p.extract_text() for p in pdf.pages
+    )
+
+
+def test_a_night_with_documents_off_renders_and_hashes_nothing(tmp_path: Path) -> None:
+    """A new document that waits for a later night is not compared with anything: a missing
+    template is found on the night it is made, not every night it waits."""
+    _, ctx = FIXTURES["audit_feedback"]
+    wanted = [WantedDocument("123456:audit_feedback:2025-01-15", "audit_feedback", "123456",
+                             "Ash Grove", ctx)]  # fmt: skip
+    today = dt.date(2025, 7, 15)
+    off = plan_documents(wanted, {}, {}, tmp_path / "no-templates", today, 0)
+    assert off.jobs == () and off.deferred == 1 and not off.problems
+    on = plan_documents(wanted, {}, {}, tmp_path / "no-templates", today, 5)
+    assert on.status[wanted[0].key] == "Template error" and on.problems
+    made = plan_documents(wanted, {}, {}, default_templates_dir(), today, 5)
+    assert len(made.jobs) == 1
+    again = plan_documents(wanted, {}, made.record, default_templates_dir(), today, 0)
+    assert again.status[wanted[0].key] == "Missing (deleted by hand?)"  # compared, not waiting
