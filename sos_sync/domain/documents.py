@@ -31,11 +31,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage, RichText
 from pydantic import ValidationError
 
 from sos_sync.domain.document_contexts import (
@@ -48,10 +45,15 @@ from sos_sync.domain.document_contexts import (
     ReminderContext,
     Resource,
 )
-from sos_sync.domain.document_engine import CompiledOnce, Template, stable_zip
 from sos_sync.domain.document_text import count, lines, long_date, names, paras, sentence
 from sos_sync.errors import ConfigError
 from sos_sync.resources import templates_dir
+
+if TYPE_CHECKING:  # rendering's libraries are imported when a night renders a document
+    import jinja2
+    from docxtpl import DocxTemplate, RichText
+
+    from sos_sync.domain.document_engine import CompiledOnce
 
 __all__ = [
     "DOC_KINDS",
@@ -136,6 +138,10 @@ def render_document(
         TemplateError: the kind is unknown, the context does not match its model, or the
             template is missing, malformed or refers to an undefined field.
     """
+    import jinja2
+
+    from sos_sync.domain.document_engine import Template, stable_zip
+
     ctx = _validated(kind, key, context)
     path = template_path(kind, templates_dir)
     source = _template_bytes(path)
@@ -270,6 +276,9 @@ def _clean(value: Any) -> Any:
 
 
 def _variables(kind: str, ctx: CommonContext, title: str, tpl: DocxTemplate) -> dict[str, Any]:
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
     v: dict[str, Any] = _clean(ctx.model_dump())
     contact = ctx.school.contact_name.strip()
     v["title"] = title
@@ -315,12 +324,16 @@ def _variables(kind: str, ctx: CommonContext, title: str, tpl: DocxTemplate) -> 
 
 def jinja_environment(tpl: DocxTemplate) -> jinja2.Environment:
     """Strict, autoescaping Jinja with our filters (`link` makes links inside `tpl`)."""
+    import jinja2
+
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters.update(_FILTERS, link=lambda resource: _link(tpl, resource))
     return env
 
 
 def _link(tpl: DocxTemplate, resource: Mapping[str, str] | Resource) -> RichText:
+    from docxtpl import RichText
+
     r = resource if isinstance(resource, Resource) else Resource(**resource)
     return RichText(r.title, url_id=tpl.build_url_id(r.url), color="0563C1", underline=True)
 
@@ -340,6 +353,8 @@ _RENDERING: contextvars.ContextVar[DocxTemplate] = contextvars.ContextVar("_REND
 def _environment() -> CompiledOnce:
     """`jinja_environment` for every document of the process (each part compiled once): its
     `link` makes links inside the template being rendered (`_RENDERING`)."""
+    from sos_sync.domain.document_engine import CompiledOnce
+
     return CompiledOnce({**_FILTERS, "link": lambda r: _link(_RENDERING.get(), r)})
 
 
