@@ -9,13 +9,36 @@ rest wait for the next (the report says how many).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from sos_sync.domain.documents import TemplateError, inputs_hash, render_document
 from sos_sync.domain.responses import Problem
+
+
+class LazyContext(Mapping[str, Any]):
+    """A document's context, built the first time it is read: a night that neither compares
+    nor renders the document (documents off, or waiting for a later night) never builds it."""
+
+    def __init__(self, build: Callable[[], Mapping[str, Any]]) -> None:
+        self._build = build
+        self._built: Mapping[str, Any] | None = None
+
+    def _context(self) -> Mapping[str, Any]:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def __getitem__(self, key: str) -> Any:
+        return self._context()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._context())
+
+    def __len__(self) -> int:
+        return len(self._context())
 
 
 @dataclass(frozen=True)

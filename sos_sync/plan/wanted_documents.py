@@ -7,12 +7,13 @@ generate tonight.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from sos_sync.domain.responses import Problem, Response, match_choice, parse_day
 from sos_sync.domain.steps import add_years
-from sos_sync.plan.documents import WantedDocument
+from sos_sync.plan.documents import LazyContext, WantedDocument
 from sos_sync.plan.evidence import counts
 from sos_sync.plan.model import Night, SchoolRecord, iso
 
@@ -71,23 +72,27 @@ def _audit_feedback(
             by_day[r.day] = r  # the day's latest valid audit
     out = []
     for day, r in sorted(by_day.items()):
-        ratings = [r.values.get(f"rating_{c.code}") for c in night.config.criteria]
-        ctx = {
-            **common_context(night, rec),
-            "completed_on": day.isoformat(),
-            "criteria_version": night.config.criteria_version,
-            "criteria": [
-                {**c, "rating": rating} for c, rating in zip(criteria, ratings, strict=True)
-            ],
-            "notes": {
-                "learn": str(r.values.get("notes_learn", "")),
-                "embed": str(r.values.get("notes_embed", "")),
-                "share": str(r.values.get("notes_share", "")),
-            },
-        }
         key = f"{rec.urn}:audit_feedback:{day.isoformat()}"
+        ctx = LazyContext(functools.partial(_audit_context, night, rec, criteria, day, r))
         out.append(WantedDocument(key, "audit_feedback", rec.urn, rec.name, ctx, dated=day))
     return out
+
+
+def _audit_context(
+    night: Night, rec: SchoolRecord, criteria: list[dict[str, Any]], day: dt.date, r: Response
+) -> dict[str, Any]:
+    ratings = [r.values.get(f"rating_{c.code}") for c in night.config.criteria]
+    return {
+        **common_context(night, rec),
+        "completed_on": day.isoformat(),
+        "criteria_version": night.config.criteria_version,
+        "criteria": [{**c, "rating": rating} for c, rating in zip(criteria, ratings, strict=True)],
+        "notes": {
+            "learn": str(r.values.get("notes_learn", "")),
+            "embed": str(r.values.get("notes_embed", "")),
+            "share": str(r.values.get("notes_share", "")),
+        },
+    }
 
 
 def _award_letter(night: Night, rec: SchoolRecord) -> list[WantedDocument]:
