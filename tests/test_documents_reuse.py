@@ -3,11 +3,14 @@ the PDF laid out in one pass) leaves every letter as if it were the only one."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
+from helpers import edit_word_template
 from pypdf import PdfReader
 from test_documents import FIXTURES, audit_context, award_context, render
 
@@ -90,3 +93,47 @@ def test_a_night_with_documents_off_renders_and_hashes_nothing(tmp_path: Path) -
     assert len(made.jobs) == 1
     again = plan_documents(wanted, {}, made.record, default_templates_dir(), today, 0)
     assert again.status[wanted[0].key] == "Missing (deleted by hand?)"  # compared, not waiting
+
+
+def test_the_inputs_key_changes_with_every_input_and_only_with_them(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from sos_sync.domain.document_inputs import inputs_key
+
+    templates = tmp_path / "templates"
+    shutil.copytree(default_templates_dir(), templates)
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (8, 8), (31, 95, 107)).save(logo)
+    ctx = audit_context()
+    ctx["letterhead"] = {"address": "1 High Street", "logo": str(logo)}
+    key = inputs_key("audit_feedback", ctx, templates)
+    assert len(key) == 32 and key == inputs_key("audit_feedback", copy.deepcopy(ctx), templates)
+    assert (
+        inputs_key("audit_feedback", {**ctx, "generated_on": dt.date(2030, 1, 1)}, templates) == key
+    )
+    changed = [
+        inputs_key("audit_feedback", audit_context(embed="New words"), templates),
+        inputs_key("award_letter", ctx, templates),
+    ]
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(logo)
+    changed.append(inputs_key("audit_feedback", ctx, templates))
+    edit_word_template(templates / "audit_feedback.docx", "Thank you for", "Many thanks for")
+    changed.append(inputs_key("audit_feedback", ctx, templates))
+    assert len({key, *changed}) == 5
+    assert inputs_key("audit_feedback", ctx, tmp_path / "nowhere") == ""  # then it is hashed
+
+
+def test_an_unchanged_document_is_found_by_its_inputs_key(tmp_path: Path) -> None:
+    """The recorded hash stands for inputs with the recorded key; other inputs are hashed."""
+    kind, ctx = FIXTURES["audit_feedback"]
+    key = "123456:audit_feedback:2025-01-15"
+    wanted = [WantedDocument(key, kind, "123456", "Ash Grove", ctx)]
+    today = dt.date(2025, 7, 15)
+    made = plan_documents(wanted, {}, {}, default_templates_dir(), today, 5)
+    assert made.record[key]["inputs"]
+    stand_in = {key: {**made.record[key], "hash": "recorded"}}  # only the key can match it
+    kept = plan_documents(wanted, {}, stand_in, default_templates_dir(), today, 5)
+    assert kept.jobs == () and kept.status[key] == "Missing (deleted by hand?)"
+    other = [WantedDocument(key, kind, "123456", "Ash Grove", audit_context(embed="New"))]
+    again = plan_documents(other, {}, stand_in, default_templates_dir(), today, 5)
+    assert len(again.jobs) == 1  # new inputs: hashed, found changed, made again

@@ -62,6 +62,7 @@ __all__ = [
     "RenderedDocument",
     "TemplateError",
     "default_templates_dir",
+    "file_digest",
     "inputs_hash",
     "jinja_environment",
     "long_date",
@@ -145,7 +146,7 @@ def render_document(
     ctx = _validated(kind, key, context)
     path = template_path(kind, templates_dir)
     source = _template_bytes(path)
-    digest = _hash(kind, _template_digest(path), ctx)
+    digest = _hash(kind, file_digest(path), ctx)
     title = _title(kind, ctx)
     try:
         tpl = Template(io.BytesIO(source))
@@ -176,7 +177,7 @@ def inputs_hash(kind: str, key: str, context: Mapping[str, Any], templates_dir: 
     """The `inputs_hash` `render_document` would give, without rendering (cheap: each night
     decides with it which documents need generating at all)."""
     ctx = _validated(kind, key, context)
-    return _hash(kind, _template_digest(template_path(kind, templates_dir)), ctx)
+    return _hash(kind, file_digest(template_path(kind, templates_dir)), ctx)
 
 
 def _validated(kind: str, key: str, context: Mapping[str, Any]) -> CommonContext:
@@ -210,8 +211,12 @@ def _template_bytes(path: Path) -> bytes:
     return _read_cached(*_file_key(path))
 
 
-def _template_digest(path: Path) -> str:
-    """sha256 (hex) of the file's bytes, hashed once while the file is unchanged."""
+def file_digest(path: Path) -> str:
+    """sha256 (hex) of the file's bytes, hashed once while the file is unchanged.
+
+    Raises:
+        TemplateError: the file is not there.
+    """
     return _digest_cached(*_file_key(path))
 
 
@@ -254,7 +259,7 @@ def _hash(kind: str, template_digest: str, ctx: CommonContext) -> str:
         {
             "kind": kind,
             "template": template_digest,
-            "logo": _NO_LOGO if logo is None else _template_digest(logo),
+            "logo": _NO_LOGO if logo is None else file_digest(logo),
             "context": data,
         },
         sort_keys=True,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from sos_sync.domain.document_inputs import inputs_key
 from sos_sync.domain.documents import TemplateError, inputs_hash, render_document
 from sos_sync.domain.responses import Problem
 
@@ -68,7 +69,7 @@ class DocumentsPlan:
     status: dict[str, str]  # key -> what the Documents tab says
     record: dict[
         str, dict[str, str]
-    ]  # key -> {"hash","fingerprint","link","generated_on","title","kind","urn"}
+    ]  # key -> {"hash","fingerprint","link","generated_on","title","kind","urn","inputs"}
     problems: list[Problem] = field(default_factory=list)
     deferred: int = 0
 
@@ -129,9 +130,7 @@ def plan_documents(
             )
             continue
         try:
-            # only a document made before is compared with its inputs: a new one is rendered
-            # (which hashes them) or waits, so a night with documents off hashes nothing
-            digest = "" if rec is None else inputs_hash(w.kind, w.key, w.context, templates_dir)
+            digest = _inputs_hash(w, rec, templates_dir)
             cur = current.get(w.key)
             if cur is not None:
                 problems.extend(_duplicate_problems(w, cur))
@@ -161,9 +160,23 @@ def plan_documents(
             "title": doc.title,
             "kind": w.kind,
             "urn": w.urn,
+            "inputs": inputs_key(w.kind, w.context, templates_dir),
         }
         status[w.key] = "Generated"
     return DocumentsPlan(tuple(jobs), status, record, problems, deferred)
+
+
+def _inputs_hash(w: WantedDocument, rec: Mapping[str, str] | None, templates_dir: Path) -> str:
+    """The inputs hash to compare with the recorded one. Only a document made before is
+    compared: a new one is rendered (which hashes its inputs) or waits, so a night with
+    documents off hashes nothing. Inputs with the key recorded when the document was made
+    have its recorded hash: an unchanged document is not validated and hashed again."""
+    if rec is None:
+        return ""
+    key = inputs_key(w.kind, w.context, templates_dir)
+    if key and rec.get("inputs") == key and rec.get("hash"):
+        return rec["hash"]
+    return inputs_hash(w.kind, w.key, w.context, templates_dir)
 
 
 def _kept(
