@@ -103,10 +103,14 @@ def docx_to_pdf(data: bytes) -> bytes:
 
     def on_page(canvas: Canvas, _doc: Any) -> None:
         _page_border(canvas, sec, page)
-        if header:  # the same flowables on every page: laid out once, drawn again
-            Frame(left, page[1] - head_top - head_h - 4, width, head_h + 4, 0, 0, 0, 0).addFromList(
-                list(header), canvas
-            )
+        if header:  # the same on every page: drawn once into a form the pages show
+            if not canvas.hasForm("header"):
+                canvas.beginForm("header")
+                Frame(
+                    left, page[1] - head_top - head_h - 4, width, head_h + 4, 0, 0, 0, 0
+                ).addFromList(list(header), canvas)
+                canvas.endForm()
+            canvas.doForm("header")
 
     def footer(canvas: Canvas, total: int) -> None:
         foot = story(sec.footer, canvas.getPageNumber(), total) if footed else []
