@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Emu
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -72,6 +75,24 @@ def blocks(parent: Any, layout: Layout) -> Iterator[Flowable]:
             yield from _paragraph(child, layout)
         elif child.tag == _TBL:
             yield _table(child, layout)
+
+
+_SHEETS: dict[bytes, dict[str | None, ParaStyle]] = {}
+_SHEETS_KEPT = 16
+
+
+def style_sheet(data: bytes, doc: Document) -> dict[str | None, ParaStyle]:
+    """Where a document's paragraph styles are kept once looked up: shared by the documents
+    with the same styles part (the letters from one template), keyed by its bytes."""
+    try:
+        member = doc.part.part_related_by(RT.STYLES).partname.membername
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            key = hashlib.sha256(zf.read(member)).digest()
+    except (KeyError, zipfile.BadZipFile):
+        return {}  # no styles part: looked up for this document only
+    if key not in _SHEETS and len(_SHEETS) >= _SHEETS_KEPT:
+        _SHEETS.clear()
+    return _SHEETS.setdefault(key, {})
 
 
 def _para_style(p: Any, layout: Layout) -> ParaStyle:

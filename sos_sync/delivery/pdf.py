@@ -29,7 +29,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from sos_sync.delivery.docx_story import FONT, Layout, ParaStyle, blocks, pt
+from sos_sync.delivery.docx_story import FONT, Layout, blocks, pt, style_sheet
 
 _SYSTEM_FONTS = Path("/usr/share/fonts/truetype/dejavu")
 
@@ -85,7 +85,7 @@ def docx_to_pdf(data: bytes) -> bytes:
     left, right = pt(sec.left_margin, 72), pt(sec.right_margin, 72)
     top, bottom = pt(sec.top_margin, 72), pt(sec.bottom_margin, 72)
     width = page[0] - left - right
-    styles: dict[str | None, ParaStyle] = {}
+    styles = style_sheet(data, doc)
 
     def story(part: Any, page_no: int = 1, total: int = 1) -> list[Flowable]:
         """Flowables of the body (`part` is the document) or of a header or footer."""
