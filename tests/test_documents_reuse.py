@@ -137,3 +137,35 @@ def test_an_unchanged_document_is_found_by_its_inputs_key(tmp_path: Path) -> Non
     other = [WantedDocument(key, kind, "123456", "Ash Grove", audit_context(embed="New"))]
     again = plan_documents(other, {}, stand_in, default_templates_dir(), today, 5)
     assert len(again.jobs) == 1  # new inputs: hashed, found changed, made again
+
+
+def test_a_documents_fingerprint_is_read_again_only_when_its_file_changed(tmp_path: Path) -> None:
+    import json
+    import os
+
+    from sos_sync.backends.local.stores import SEEN_FILE, DocxDocuments, file_fingerprint
+
+    docs = DocxDocuments(tmp_path / "docs", tmp_path)
+    data = render("award_letter", award_context()).docx
+    key = "123456:award_letter:2025-07-14"
+    written = docs.write_document(key, "Award", data, "h")
+    assert docs.read_documents([key, "654321:award_letter:2025-07-14"]) == {key: written}
+    seen_path = tmp_path / SEEN_FILE
+    seen = json.loads(seen_path.read_text())
+    (name,) = seen
+    assert seen[name][4] == written.fingerprint
+    seen[name][4] = "as seen before"  # the file is unchanged: what was seen stands
+    seen_path.write_text(json.dumps(seen))
+    assert docs.read_documents([key])[key].fingerprint == "as seen before"
+    before = seen_path.read_bytes()
+    docs.read_documents([key])
+    assert seen_path.read_bytes() == before  # nothing new: not written again
+    path = tmp_path / "docs" / name
+    edited = bytearray(path.read_bytes())
+    edited[-30] ^= 1  # a person's save: same size, the same modification time set back
+    stat = path.stat()
+    path.write_bytes(bytes(edited))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert docs.read_documents([key])[key].fingerprint == file_fingerprint(path) != "as seen before"
+    path.unlink()
+    assert docs.read_documents([key]) == {} and json.loads(seen_path.read_text()) == {}
