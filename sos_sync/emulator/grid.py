@@ -167,16 +167,40 @@ class Resolved:
 
 
 def resolve(book: dict[str, Any], text: str) -> Resolved:
-    """Parse an A1 range and find its sheet (the first sheet when none is named)."""
-    parsed = a1.parse(text)
+    """Parse an A1 range and find its sheet (the first sheet when none is named); a named
+    range's name (`MyRange`, or `'Sheet1'!MyRange` as gspread sends it) stands for its range."""
+    try:
+        parsed = a1.parse(text)
+    except ApiError:
+        return _named(book, text)
     if parsed.sheet is None:
         sheet = ordered_sheets(book)[0]
     else:
         found = sheet_by_title(book, parsed.sheet)
         if found is None:
-            raise a1.unparsable(text)
+            return _named(book, text)
         sheet = found
     return Resolved(sheet, parsed, text)
+
+
+def _named(book: dict[str, Any], text: str) -> Resolved:
+    name = text.rpartition("!")[2].strip().casefold()
+    for named in book.get("namedRanges", []):
+        if named["name"].casefold() == name:
+            span = named.get("range") or {}
+            sheet = sheet_of(book, span)
+            box = (span.get(k) for k in ("startRowIndex", "startColumnIndex"))
+            row0, col0 = (int(v or 0) for v in box)
+            parsed = a1.A1(
+                sheet["properties"]["title"],
+                row0,
+                col0,
+                span.get("endRowIndex"),
+                span.get("endColumnIndex"),
+                whole_sheet=False,
+            )
+            return Resolved(sheet, parsed, text)
+    raise a1.unparsable(text)
 
 
 def get_cell(sheet: dict[str, Any], row: int, col: int) -> Cell | None:
@@ -188,6 +212,14 @@ def get_cell(sheet: dict[str, Any], row: int, col: int) -> Cell | None:
     if col >= len(line):
         return None
     return line[col]  # type: ignore[no-any-return]
+
+
+def put_value(sheet: dict[str, Any], row: int, col: int, cell: Cell | None) -> None:
+    """Write a cell's value (None clears it), keeping the note on the cell."""
+    old = get_cell(sheet, row, col)
+    if old is not None and "n" in old:
+        cell = {**(cell or {}), "n": old["n"]}
+    set_cell(sheet, row, col, cell)
 
 
 def set_cell(sheet: dict[str, Any], row: int, col: int, cell: Cell | None) -> None:
@@ -214,7 +246,7 @@ def last_data_row(sheet: dict[str, Any]) -> int:
     """Index after the last row holding any value."""
     rows = sheet["rows"]
     for index in range(len(rows) - 1, -1, -1):
-        if any(c is not None for c in rows[index]):
+        if any(c is not None and "v" in c for c in rows[index]):
             return index + 1
     return 0
 

@@ -15,7 +15,9 @@ from typing import Any
 
 ONEOF_KEYS = frozenset({"numberValue", "stringValue", "boolValue", "formulaValue", "errorValue"})
 PRESENT_KEYS = frozenset({"sheetId", "index"})  # printed at 0 unless inside a range
-RANGE_PARENTS = frozenset({"range", "ranges", "dimensionRange", "gridRange", "source"})
+RANGE_PARENTS = frozenset(
+    {"range", "ranges", "dimensionRange", "gridRange", "source", "merges", "destination"}
+)
 
 
 def _is_default(value: Any) -> bool:

@@ -170,15 +170,15 @@ def _sort_range(state: State, book: dict[str, Any], body: dict[str, Any]) -> dic
         descending = spec.get("sortOrder") == "DESCENDING"
 
         def key(line: list[Any], at: int = column) -> tuple[int, Any]:
-            value = line[at]["v"] if line[at] is not None else None
+            value = line[at].get("v") if line[at] is not None else None
             if isinstance(value, bool):
                 return (2, value)
             if isinstance(value, (int, float)):
                 return (0, value)
             return (1, str(value).lower()) if value is not None else (3, "")
 
-        filled = [line for line in block if line[column] is not None]
-        empty = [line for line in block if line[column] is None]  # blanks always sort last
+        filled = [line for line in block if (line[column] or {}).get("v") is not None]
+        empty = [line for line in block if (line[column] or {}).get("v") is None]  # blanks last
         filled.sort(key=key, reverse=descending)
         block = filled + empty
     for offset, line in enumerate(block):

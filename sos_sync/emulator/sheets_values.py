@@ -178,7 +178,7 @@ def _store(
                     "characters in a single cell.",
                 )
             cell = cells.raw(value) if option == "RAW" else cells.user_entered(value, locale)
-            grid.set_cell(sheet, row0 + r, col0 + c, cell)
+            grid.put_value(sheet, row0 + r, col0 + c, cell)
 
 
 def values_update(req: Request) -> tuple[int, Any]:
@@ -235,7 +235,7 @@ def _table(sheet: dict[str, Any], resolved: grid.Resolved) -> tuple[int, int, in
     """
 
     def filled(row: int, col: int) -> bool:
-        return grid.get_cell(sheet, row, col) is not None
+        return "v" in (grid.get_cell(sheet, row, col) or {})
 
     bottom = min(resolved.row1, grid.last_data_row(sheet))
     first = next(
@@ -327,7 +327,7 @@ def _clear(book: dict[str, Any], range_text: str) -> str:
     resolved.check_inside()
     for row in range(resolved.row0, min(resolved.row1, len(resolved.sheet["rows"]))):
         for col in range(resolved.col0, resolved.col1):
-            grid.set_cell(resolved.sheet, row, col, None)
+            grid.put_value(resolved.sheet, row, col, None)
     return resolved.normalised()
 
 

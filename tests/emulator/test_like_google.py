@@ -232,3 +232,5 @@ def test_drive_root_alias(admin: EmulatorAdmin, drive: Any) -> None:
         drive.files().create(body={"name": "x", "parents": ["root"]}, fields="id,parents").execute()
     )
     assert made["parents"] == [root["id"]]
+    listed = drive.files().list(q="'root' in parents and trashed = false").execute()["files"]
+    assert [f["id"] for f in listed] == [made["id"]]

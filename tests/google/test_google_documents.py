@@ -1,8 +1,9 @@
 """Google Docs across nights: what counts as a person's edit, lost replies, duplicates (issues 11, 16).
 
-A person's edit is a moved `modifiedTime`; Drive's `version` also moves for changes nobody
-sees (`admin.invisible_change`), which must not count. A create whose reply is lost (a 500
-after the write, or a dropped connection) is looked up by key before it is sent again.
+A person's edit is a changed text; Drive's `version`, and even `modifiedTime`, also move for
+changes nobody sees (`admin.invisible_change`), which must not count. A create whose reply is
+lost (a 500 after the write, or a dropped connection) is looked up by key before it is sent
+again.
 """
 
 from __future__ import annotations
@@ -48,24 +49,31 @@ def _folder_files(clients: GoogleClients, ws: Path) -> list[dict[str, Any]]:
     return files
 
 
+@pytest.mark.parametrize("modified_time", [False, True], ids=["version", "version+modifiedTime"])
 def test_an_invisible_version_bump_is_not_an_edit_and_a_real_edit_still_is(
     google_ws: Path,
     night: Night,
     admin: EmulatorAdmin,
     emulator: RunningEmulator,
     gc: gspread.Client,
+    modified_time: bool,
 ) -> None:
     night(google_ws)
     _mark_review_ready(gc, google_ws, "131005:draft")
     night(google_ws)
     before = _docs(emulator)
-    for f in before.values():  # Google moves `version` for changes nobody sees
-        admin.invisible_change(f["id"])
+    for f in before.values():  # Google moves `version` (and maybe more) for changes nobody sees
+        admin.invisible_change(f["id"], modified_time=modified_time)
     after = _docs(emulator)
     assert all(int(after[k]["version"]) > int(f["version"]) for k, f in before.items())
+    assert all(
+        (after[k]["modifiedTime"] != f["modifiedTime"]) == modified_time for k, f in before.items()
+    )
     admin.reset_stats()
     assert night(google_ws).writes == 0 and admin.stats()["writes"] == 0
     assert not any("person" in s for s in _statuses(gc, google_ws).values())
+    exports = admin.stats()["apis"]["drive"]["methods"].get("drive.files.export", 0)
+    assert exports == (len(before) if modified_time else 0)  # the text is read only then
 
     # a regeneration is due: the document nobody edited is replaced in place
     _mark_review_ready(gc, google_ws, "131005:draft", overall="A second, better reading.")
@@ -80,7 +88,7 @@ def test_an_invisible_version_bump_is_not_an_edit_and_a_real_edit_still_is(
         documentId=file_id,
         body={"requests": [{"insertText": {"location": {"index": 1}, "text": "PS: hello\n"}}]},
     ).execute()
-    admin.invisible_change(file_id)
+    admin.invisible_change(file_id, modified_time=modified_time)
     _mark_review_ready(gc, google_ws, "131005:draft", overall="Changed after the lead's edit.")
     result = night(google_ws)
     assert result.as_json()["docs"] == {"created": 0, "updated": 0, "deferred": 0}

@@ -74,7 +74,7 @@ def _docs(emulator: RunningEmulator) -> dict[str, dict[str, Any]]:
     drive = _service(emulator, "drive", "v3").files()
     files = drive.list(
         q="appProperties has { key='sos_app' and value='sos-sync' } and trashed = false",
-        fields="files(id,name,version,mimeType,appProperties)",
+        fields="files(id,name,version,modifiedTime,mimeType,appProperties)",
         pageSize=1000,
     ).execute()["files"]
     out: dict[str, dict[str, Any]] = {}
