@@ -95,3 +95,22 @@ def tab_rows(gc: Any, ws: Path, name: str) -> list[dict[str, str]]:
     values = gc.open_by_key(sid).worksheet(name).get_all_values()
     header = values[0]
     return [dict(zip(header, r, strict=False)) for r in values[1:] if any(r)]
+
+
+def sign_up(
+    admin: EmulatorAdmin, ws: Path, email: str, event: str = "network-meeting-2024-11-06"
+) -> None:
+    """Kim Ng of Brookfield (131002) signs up for an event through the sign-up form."""
+    config = load_config(ws)
+    admin.add_response(
+        config.form_settings["signup"].form_id,
+        {
+            "School name": "Brookfield CE Primary School",
+            "School URN": "131002",
+            "Your name": "Kim Ng",
+            "Your email": email,
+            "Which events would you like to attend?": [config.programme.by_key()[event].form_label],
+        },
+        respondent_email="x@brookfield.example.sch.uk",
+        submitted="2024-10-20T08:00:00.000000Z",
+    )

@@ -14,9 +14,9 @@ from typing import Any
 
 import gspread
 import pytest
-from conftest import Night, fast_policy
+from conftest import Night, fast_policy, tab_rows
 from helpers import small_docx
-from test_google_outputs import DRAFT_DOC, _docs, _mark_review_ready, _problems, _service, _tab
+from test_google_outputs import DRAFT_DOC, _docs, _mark_review_ready, _problems, _service
 
 from sos_sync.backends.google.clients import GoogleClients
 from sos_sync.backends.google.documents import GoogleDocumentStore
@@ -29,7 +29,7 @@ from sos_sync.run.state import load_state, save_state
 
 
 def _statuses(gc: gspread.Client, ws: Path) -> dict[str, str]:
-    return {r["Doc key"]: r["Status"] for r in _tab(gc, ws, "Documents")}
+    return {r["Doc key"]: r["Status"] for r in tab_rows(gc, ws, "Documents")}
 
 
 def _store(ws: Path) -> tuple[GoogleDocumentStore, GoogleClients]:

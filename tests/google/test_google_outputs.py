@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import gspread
-from conftest import Night
+from conftest import Night, sign_up, tab_rows
 from gspread.utils import ValueInputOption, ValueRenderOption, rowcol_to_a1
 
 from sos_sync.backends.google.transport import build_service, emulator_credentials
@@ -40,15 +40,8 @@ def _service(emulator: RunningEmulator, name: str, version: str) -> Any:
     return build_service(name, version, emulator_credentials("lead"), emulator.base_url)
 
 
-def _tab(gc: gspread.Client, ws: Path, name: str) -> list[dict[str, str]]:
-    sid = load_config(ws).raw.google.spreadsheet_id
-    values = gc.open_by_key(sid).worksheet(name).get_all_values()
-    header = values[0]
-    return [dict(zip(header, r, strict=False)) for r in values[1:] if any(r)]
-
-
 def _problems(gc: gspread.Client, ws: Path, where: str) -> list[dict[str, str]]:
-    return [p for p in _tab(gc, ws, "Needs review") if p["Where"] == where]
+    return [p for p in tab_rows(gc, ws, "Needs review") if p["Where"] == where]
 
 
 def _events(emulator: RunningEmulator, ws: Path, deleted: bool = False) -> list[dict[str, Any]]:
@@ -154,20 +147,7 @@ def test_a_new_sign_up_adds_one_attendee_and_changes_nothing_else(
 ) -> None:
     night(google_ws)
     before = _by_key(_events(emulator, google_ws))
-    config = load_config(google_ws)
-    label = config.programme.by_key()["network-meeting-2024-11-06"].form_label
-    admin.add_response(
-        config.form_settings["signup"].form_id,
-        {
-            "School name": "Brookfield CE Primary School",
-            "School URN": "131002",
-            "Your name": "Kim Ng",
-            "Your email": "kim.ng@brookfield.example.sch.uk",
-            "Which events would you like to attend?": [label],
-        },
-        respondent_email="x@brookfield.example.sch.uk",
-        submitted="2024-10-20T08:00:00.000000Z",
-    )
+    sign_up(admin, google_ws, "kim.ng@brookfield.example.sch.uk")
     result = night(google_ws)
     assert result.as_json()["events"] == {"created": 0, "updated": 1}
     after = _by_key(_events(emulator, google_ws))
@@ -182,9 +162,10 @@ def test_a_new_sign_up_adds_one_attendee_and_changes_nothing_else(
     for key, item in before.items():
         if key != NETWORK:
             assert after[key] == item, key  # same etag, same `updated`, same body
-    events_tab = {r["Event key"]: r for r in _tab(gc, google_ws, "Events")}
+    events_tab = {r["Event key"]: r for r in tab_rows(gc, google_ws, "Events")}
     assert events_tab["network-meeting-2024-11-06"]["Signed up"] == "3"
-    assert admin.notifications(config.raw.google.calendar_id) == []  # send_updates off
+    calendar_id = load_config(google_ws).raw.google.calendar_id
+    assert admin.notifications(calendar_id) == []  # send_updates off
 
 
 # ------------------------------------------------------------------ 3. a person's calendar
@@ -262,7 +243,7 @@ def test_a_ready_review_makes_one_doc_and_a_change_regenerates_only_it(
     docs = _docs(emulator)
     assert DRAFT_DOC in docs
     assert "A lovely application." in _doc_text(emulator, docs[DRAFT_DOC]["id"])
-    review = {r["Review key"]: r for r in _tab(gc, google_ws, "Reviews")}["131005:draft"]
+    review = {r["Review key"]: r for r in tab_rows(gc, google_ws, "Reviews")}["131005:draft"]
     assert (
         review["Feedback doc"].startswith("http")
         and docs[DRAFT_DOC]["id"] in review["Feedback doc"]
@@ -313,7 +294,7 @@ def test_a_doc_a_person_edited_is_left_alone_and_reported_once(
     reported = _problems(gc, google_ws, "Documents")
     assert len(reported) == 1 and "not overwritten" in reported[0]["Reason"]
     assert reported[0]["URN"] == "131005"
-    status = {r["Doc key"]: r for r in _tab(gc, google_ws, "Documents")}[DRAFT_DOC]["Status"]
+    status = {r["Doc key"]: r for r in tab_rows(gc, google_ws, "Documents")}[DRAFT_DOC]["Status"]
     assert "not overwritten" in status
     admin.reset_stats()
     assert night(google_ws).writes == 0 and admin.stats()["writes"] == 0
@@ -398,20 +379,7 @@ def test_form_text_stays_literal_in_the_doc_and_in_the_sheet(
 def test_an_invalid_attendee_email_never_fails_the_calendar_step(
     google_ws: Path, night: Night, admin: EmulatorAdmin, emulator: RunningEmulator
 ) -> None:
-    config = load_config(google_ws)
-    label = config.programme.by_key()["network-meeting-2024-11-06"].form_label
-    admin.add_response(
-        config.form_settings["signup"].form_id,
-        {
-            "School name": "Brookfield CE Primary School",
-            "School URN": "131002",
-            "Your name": "Kim Ng",
-            "Your email": "kim.ng@brookfield",  # Google: 400 "Invalid attendee email."
-            "Which events would you like to attend?": [label],
-        },
-        respondent_email="x@brookfield.example.sch.uk",
-        submitted="2024-10-20T08:00:00.000000Z",
-    )
+    sign_up(admin, google_ws, "kim.ng@brookfield")  # Google: 400 "Invalid attendee email."
     result = night(google_ws)
     assert result.ok
     event = _by_key(_events(emulator, google_ws))[NETWORK]
@@ -440,6 +408,6 @@ def test_an_en_us_etc_gmt_sheet_gives_the_same_schools_tab(
         }
         gc.open_by_key(sid).batch_update({"requests": [request]})
         assert night(ws).ok
-        tabs[locale] = _tab(gc, ws, "Schools")
+        tabs[locale] = tab_rows(gc, ws, "Schools")
     assert tabs["en_US"] == tabs["en_GB"]
     assert len(tabs["en_US"]) > 3
