@@ -1,5 +1,5 @@
 """Drive `files.export`: a Google Doc as PDF (the bytes come from `doc_files.pdf_of`) or as
-plain text (Google's: UTF-8 with a byte-order mark, one paragraph per `\r\n`-ended line)."""
+plain text (Google's: UTF-8 with a byte-order mark, paragraphs separated by `\r\n`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def files_export(req: Request) -> tuple[int, Any]:
     mime = req.arg("mimeType")
     doc = req.state.documents.get(entry["id"])
     if doc is not None and mime == TEXT_MIME:
-        text = "".join(p["text"].replace("\v", "\n") + "\r\n" for p in doc["paragraphs"])
+        text = "\r\n".join(p["text"].replace("\v", "\n") for p in doc["paragraphs"])
         return 200, RawReply(("\ufeff" + text).encode("utf-8"), TEXT_MIME)
     if doc is None or mime != PDF_MIME:
         raise ApiError(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import random
 import re
-import string
 from typing import Any
 
 from sos_sync.emulator import grid
@@ -74,9 +73,8 @@ def _add(state: State, book: dict[str, Any], body: dict[str, Any]) -> dict[str, 
     used = {n["namedRangeId"] for n in book.get("namedRanges", [])}
     if named_id in used:
         raise Invalid(f"A named range with id {named_id} already exists.")
-    if not named_id:
-        alphabet = string.ascii_lowercase + string.digits
-        named_id = "".join(random.choice(alphabet) for _ in range(12))
+    while not named_id or named_id in used:
+        named_id = str(random.randint(1_000_000_000, 2_147_483_647))  # Google's look
     named = {
         "namedRangeId": named_id,
         "name": name,

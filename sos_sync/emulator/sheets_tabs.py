@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sos_sync.emulator import grid
+from sos_sync.emulator import grid, sheets_dimensions
 from sos_sync.emulator.grid import Invalid, Kind, set_path
 from sos_sync.emulator.state import State
 
@@ -42,6 +42,9 @@ def _delete_sheet(state: State, book: dict[str, Any], body: dict[str, Any]) -> d
     for index, other in enumerate(grid.ordered_sheets(book)):
         other["properties"]["index"] = index
     sheet_id = sheet["properties"]["sheetId"]
+    book["namedRanges"] = [  # its named ranges go with it
+        n for n in book.get("namedRanges", []) if n["range"].get("sheetId", 0) != sheet_id
+    ]
     book["developerMetadata"] = [
         m
         for m in book.get("developerMetadata", [])
@@ -110,11 +113,11 @@ def _insert_dimension(state: State, book: dict[str, Any], body: dict[str, Any]) 
     if span.get("dimension") == "ROWS":
         if start > rows:
             raise Invalid(f"Cannot insert rows at {start}: the sheet has {rows} rows.")
-        grid.insert_rows(book, sheet, start, end - start)
+        sheets_dimensions.insert_rows(book, sheet, start, end - start)
     elif span.get("dimension") == "COLUMNS":
         if start > cols:
             raise Invalid(f"Cannot insert columns at {start}: the sheet has {cols} columns.")
-        grid.insert_columns(book, sheet, start, end - start)
+        sheets_dimensions.insert_columns(book, sheet, start, end - start)
     else:
         raise Invalid("range.dimension must be ROWS or COLUMNS")
     return {}
@@ -146,9 +149,9 @@ def _delete_dimension(state: State, book: dict[str, Any], body: dict[str, Any]) 
     if end - start == limit:
         raise Invalid("You can't delete all the rows on the sheet.")
     if span.get("dimension") == "ROWS":
-        grid.delete_rows(book, sheet, start, end)
+        sheets_dimensions.delete_rows(book, sheet, start, end)
     else:
-        grid.delete_columns(book, sheet, start, end)
+        sheets_dimensions.delete_columns(book, sheet, start, end)
     return {}
 
 

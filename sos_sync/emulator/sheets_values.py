@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sos_sync.emulator import a1, cells, grid
+from sos_sync.emulator import a1, cells, grid, sheets_dimensions
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
 
@@ -295,7 +295,7 @@ def values_append(req: Request) -> tuple[int, Any]:
     height = len(rows)
     width = max((len(r) for r in rows), default=0)
     if insert == "INSERT_ROWS" and height and at_row < grid.size(sheet)[0]:
-        grid.insert_rows(book, sheet, at_row, height)
+        sheets_dimensions.insert_rows(book, sheet, at_row, height)
     _store(book, sheet, at_row, at_col, rows, option)
     updates: dict[str, Any] = {"spreadsheetId": book["spreadsheetId"]}
     if height and width:

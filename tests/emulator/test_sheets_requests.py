@@ -45,7 +45,8 @@ def test_named_ranges_are_listed_read_written_renamed_and_deleted(
     book = gc.open_by_key("s1")
     [named] = book.list_named_ranges()
     assert named["name"] == "Schools"
-    assert named["range"] == {"startRowIndex": 1, "endRowIndex": 3, "endColumnIndex": 2}
+    bounds = {"startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 2}
+    assert named["range"] == bounds  # bounds at 0 are printed, sheetId 0 is not
     assert ws.get("Schools") == [["Oak", "Primary"], ["Elm", "Secondary"]]
     reply = book.values_get("Schools")
     assert reply["range"] == "Data!A2:B3" and reply["values"][0] == ["Oak", "Primary"]
@@ -82,16 +83,22 @@ def test_a_named_range_name_that_exists_is_refused_whatever_its_case(
 def test_merges_all_rows_columns_and_unmerge(ws: gspread.Worksheet, gc: gspread.Client) -> None:
     ws.merge_cells("A2:B3")
     merges = _sheet(gc, "sheets.merges")["sheets"][0]["merges"]
-    assert merges == [{"startRowIndex": 1, "endRowIndex": 3, "endColumnIndex": 2}]
+    assert merges == [
+        {"startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 2}
+    ]
     assert ws.get("A2:B3") == [["Oak"]]  # only the top-left value stays
+    assert ws.get("A1:B2", combine_merged_cells=True, pad_values=True) == [
+        ["Name", "Phase"],
+        ["Oak", "Oak"],  # gspread spreads the merge's value over it
+    ]
     assert "overlaps" in _refused(ws.merge_cells, "B3:C4")
     ws.merge_cells("D1:E2", merge_type="MERGE_ROWS")
     ws.merge_cells("F1:G2", merge_type="MERGE_COLUMNS")
     merges = _sheet(gc, "sheets.merges")["sheets"][0]["merges"]
-    rows = [m for m in merges if m.get("startColumnIndex") == 3]
-    columns = [m for m in merges if m.get("startColumnIndex") in (5, 6)]
-    assert [m.get("startRowIndex", 0) for m in rows] == [0, 1]
-    assert all(m["endRowIndex"] - m.get("startRowIndex", 0) == 2 for m in columns)
+    rows = [m for m in merges if m["startColumnIndex"] == 3]
+    columns = [m for m in merges if m["startColumnIndex"] in (5, 6)]
+    assert [m["startRowIndex"] for m in rows] == [0, 1]
+    assert all(m["endRowIndex"] - m["startRowIndex"] == 2 for m in columns)
     assert len(columns) == 2
     assert "partially" in _refused(ws.unmerge_cells, "A2:A3")
     ws.unmerge_cells("A1:G4")
@@ -122,10 +129,11 @@ def test_notes_inserted_read_updated_and_cleared(ws: gspread.Worksheet) -> None:
 def test_basic_filter_set_and_cleared(ws: gspread.Worksheet, gc: gspread.Client) -> None:
     ws.set_basic_filter("A1:B3")
     found = _sheet(gc, "sheets.basicFilter")["sheets"][0]["basicFilter"]
-    assert found == {"range": {"endRowIndex": 3, "endColumnIndex": 2}}
+    bounds = {"startRowIndex": 0, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 2}
+    assert found == {"range": bounds}
     ws.set_basic_filter()  # the whole sheet
     found = _sheet(gc, "sheets.basicFilter")["sheets"][0]["basicFilter"]
-    assert found["range"] == {"endRowIndex": 1000, "endColumnIndex": 26}
+    assert (found["range"]["endRowIndex"], found["range"]["endColumnIndex"]) == (1000, 26)
     ws.clear_basic_filter()
     assert "basicFilter" not in _sheet(gc, "sheets.basicFilter")["sheets"][0]
 
@@ -204,3 +212,43 @@ def test_copy_and_cut_paste(ws: gspread.Worksheet) -> None:
     assert ws.get("A20:B21") == [["Oak", "Primary"], ["Elm", "Secondary"]]
     assert ws.get_note("A20") == "First school" and ws.get_note("A2") == ""
     assert "past the grid" in _refused(ws.copy_range, "A20:B21", "Z1000")
+
+
+def test_rows_inserted_and_deleted_move_named_ranges_merges_and_groups(
+    ws: gspread.Worksheet, gc: gspread.Client
+) -> None:
+    ws.define_named_range("A2:B3", "Schools")
+    ws.merge_cells("D2:E3")
+    ws.add_dimension_group_rows(1, 3)
+    ws.insert_rows([["Ash", "Primary"]], row=1)  # above everything: all move down one
+    assert ws.get("Schools") == [["Oak", "Primary"], ["Elm", "Secondary"]]
+    merges = _sheet(gc, "sheets.merges")["sheets"][0]["merges"]
+    assert merges == [
+        {"startRowIndex": 2, "endRowIndex": 4, "startColumnIndex": 3, "endColumnIndex": 5}
+    ]
+    groups = ws.list_dimension_group_rows()
+    assert [(g["range"]["startIndex"], g["range"]["endIndex"]) for g in groups] == [(2, 4)]
+    ws.insert_rows([["Fir", "Primary"]], row=4)  # inside: they stretch
+    assert ws.get("Schools") == [["Oak", "Primary"], ["Fir", "Primary"], ["Elm", "Secondary"]]
+    ws.delete_rows(3, 5)  # Oak, Fir and Elm go; so do the merge and the named range
+    book = gc.open_by_key("s1")
+    assert book.list_named_ranges() == []
+    assert "merges" not in _sheet(gc, "sheets.merges")["sheets"][0]
+    assert ws.list_dimension_group_rows() == []
+
+
+def test_a_request_shape_google_refuses_is_a_400_naming_the_field(
+    ws: gspread.Worksheet, gc: gspread.Client
+) -> None:
+    span = {"sheetId": ws.id, "endRowIndex": 2, "endColumnIndex": 2}
+    bad_enum = {"mergeCells": {"range": span, "mergeType": "MERGE_DIAGONAL"}}
+    message = _refused(gc.open_by_key("s1").batch_update, {"requests": [bad_enum]})
+    assert "MERGE_DIAGONAL" in message
+    unknown = {"addNamedRange": {"namedRange": {"name": "X", "range": span, "colour": "red"}}}
+    assert "colour" in _refused(gc.open_by_key("s1").batch_update, {"requests": [unknown]})
+    outside = {
+        "addNamedRange": {"namedRange": {"name": "X", "range": {**span, "endRowIndex": 1001}}}
+    }
+    assert "outside the grid" in _refused(
+        gc.open_by_key("s1").batch_update, {"requests": [outside]}
+    )
