@@ -48,6 +48,7 @@ def test_named_ranges_are_listed_read_written_renamed_and_deleted(
     bounds = {"startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 2}
     assert named["range"] == bounds  # bounds at 0 are printed, sheetId 0 is not
     assert ws.get("Schools") == [["Oak", "Primary"], ["Elm", "Secondary"]]
+    assert [c.value for c in book.named_range("Schools")] == ["Oak", "Primary", "Elm", "Secondary"]
     reply = book.values_get("Schools")
     assert reply["range"] == "Data!A2:B3" and reply["values"][0] == ["Oak", "Primary"]
     ws.update([["Ash", "Primary"]], "Schools")
