@@ -253,3 +253,18 @@ def test_a_request_shape_google_refuses_is_a_400_naming_the_field(
     assert "outside the grid" in _refused(
         gc.open_by_key("s1").batch_update, {"requests": [outside]}
     )
+
+
+def test_grid_data_of_a_range_starts_where_the_range_does_and_carries_notes(
+    ws: gspread.Worksheet, sheets_api: Any
+) -> None:
+    ws.insert_note("B3", "Federation")
+    got = sheets_api.spreadsheets().get(
+        spreadsheetId="s1", ranges=["Data!B2:C3"], includeGridData=True
+    )
+    data = got.execute()["sheets"][0]["data"]
+    assert (data[0]["startRow"], data[0]["startColumn"]) == (1, 1)
+    cells = [[c.get("formattedValue") for c in row["values"]] for row in data[0]["rowData"]]
+    assert cells == [["Primary"], ["Secondary"]]
+    assert data[0]["rowData"][1]["values"][0]["note"] == "Federation"
+    assert data[0]["rowData"][1]["values"][0]["userEnteredValue"] == {"stringValue": "Secondary"}
