@@ -14,9 +14,19 @@ from typing import Any
 
 import gspread
 import pytest
-from conftest import Night, fast_policy, tab_rows
+from conftest import (
+    Night,
+    calendar_events,
+    docs_by_key,
+    events_by_key,
+    fast_policy,
+    lead_service,
+    mark_review_ready,
+    review_problems,
+    tab_rows,
+)
 from helpers import small_docx
-from test_google_outputs import DRAFT_DOC, _docs, _mark_review_ready, _problems, _service
+from test_google_outputs import DRAFT_DOC
 
 from sos_sync.backends.google.clients import GoogleClients
 from sos_sync.backends.google.documents import GoogleDocumentStore
@@ -59,12 +69,12 @@ def test_an_invisible_version_bump_is_not_an_edit_and_a_real_edit_still_is(
     modified_time: bool,
 ) -> None:
     night(google_ws)
-    _mark_review_ready(gc, google_ws, "131005:draft")
+    mark_review_ready(gc, google_ws, "131005:draft")
     night(google_ws)
-    before = _docs(emulator)
+    before = docs_by_key(emulator)
     for f in before.values():  # Google moves `version` (and maybe more) for changes nobody sees
         admin.invisible_change(f["id"], modified_time=modified_time)
-    after = _docs(emulator)
+    after = docs_by_key(emulator)
     assert all(int(after[k]["version"]) > int(f["version"]) for k, f in before.items())
     assert all(
         (after[k]["modifiedTime"] != f["modifiedTime"]) == modified_time for k, f in before.items()
@@ -76,24 +86,24 @@ def test_an_invisible_version_bump_is_not_an_edit_and_a_real_edit_still_is(
     assert exports == (len(before) if modified_time else 0)  # the text is read only then
 
     # a regeneration is due: the document nobody edited is replaced in place
-    _mark_review_ready(gc, google_ws, "131005:draft", overall="A second, better reading.")
+    mark_review_ready(gc, google_ws, "131005:draft", overall="A second, better reading.")
     result = night(google_ws)
     assert result.as_json()["docs"] == {"created": 0, "updated": 1, "deferred": 0}
-    assert _docs(emulator)[DRAFT_DOC]["id"] == before[DRAFT_DOC]["id"]
-    assert not _problems(gc, google_ws, "Documents")
+    assert docs_by_key(emulator)[DRAFT_DOC]["id"] == before[DRAFT_DOC]["id"]
+    assert not review_problems(gc, google_ws, "Documents")
 
     # a lead types into it (Docs batchUpdate): that one is an edit, and is left alone
     file_id = before[DRAFT_DOC]["id"]
-    _service(emulator, "docs", "v1").documents().batchUpdate(
+    lead_service(emulator, "docs", "v1").documents().batchUpdate(
         documentId=file_id,
         body={"requests": [{"insertText": {"location": {"index": 1}, "text": "PS: hello\n"}}]},
     ).execute()
     admin.invisible_change(file_id, modified_time=modified_time)
-    _mark_review_ready(gc, google_ws, "131005:draft", overall="Changed after the lead's edit.")
+    mark_review_ready(gc, google_ws, "131005:draft", overall="Changed after the lead's edit.")
     result = night(google_ws)
     assert result.as_json()["docs"] == {"created": 0, "updated": 0, "deferred": 0}
     assert "not overwritten" in _statuses(gc, google_ws)[DRAFT_DOC]
-    assert len(_problems(gc, google_ws, "Documents")) == 1
+    assert len(review_problems(gc, google_ws, "Documents")) == 1
 
 
 def test_fingerprints_recorded_as_drive_versions_still_match_and_are_migrated(
@@ -104,7 +114,7 @@ def test_fingerprints_recorded_as_drive_versions_still_match_and_are_migrated(
     gc: gspread.Client,
 ) -> None:
     night(google_ws)
-    docs = _docs(emulator)
+    docs = docs_by_key(emulator)
     state = load_state(google_ws)
     made = state.extra["documents"]  # those the first night left out (backfill) have no file
     recorded = {k: r for k, r in made.items() if not r.get("skipped")}
@@ -120,7 +130,7 @@ def test_fingerprints_recorded_as_drive_versions_still_match_and_are_migrated(
         admin.invisible_change(f["id"])
     assert night(google_ws).writes == 0
     assert not any("person" in s for s in _statuses(gc, google_ws).values())
-    assert not _problems(gc, google_ws, "Documents")
+    assert not review_problems(gc, google_ws, "Documents")
 
 
 @pytest.mark.parametrize("mode", ["drop", "500"])
@@ -148,10 +158,10 @@ def test_two_documents_for_one_key_keep_one_and_report_the_other_once(
 ) -> None:
     night(google_ws)
     key = "131003:audit_feedback:2024-11-14"
-    kept = _docs(emulator)[key]
+    kept = docs_by_key(emulator)[key]
     # a create that landed twice: the first one's reply was lost and Drive's search had not
     # seen it yet when the sync looked (it is the older of the two)
-    drive = _service(emulator, "drive", "v3").files()
+    drive = lead_service(emulator, "drive", "v3").files()
     extra = drive.create(
         body={
             "name": kept["name"],
@@ -163,11 +173,11 @@ def test_two_documents_for_one_key_keep_one_and_report_the_other_once(
     ).execute()
     emulator.state.files[extra["id"]]["createdTime"] = "2000-01-01T00:00:00.000Z"
     night(google_ws)
-    reported = _problems(gc, google_ws, "Documents")
+    reported = review_problems(gc, google_ws, "Documents")
     assert len(reported) == 1 and extra["webViewLink"] in reported[0]["Value"]
     assert "person" not in _statuses(gc, google_ws)[key]  # the kept one is the sync's own
     night(google_ws)
-    assert _problems(gc, google_ws, "Documents") == reported  # once, not every night
+    assert review_problems(gc, google_ws, "Documents") == reported  # once, not every night
     store, _clients = _store(google_ws)
     state = store.read_documents([key])[key]
     assert state.duplicates == (extra["webViewLink"],)
@@ -182,14 +192,13 @@ def test_dropped_connections_on_every_write_over_nights_duplicate_nothing(
     gc: gspread.Client,
 ) -> None:
     from test_google_nights import _assert_every_response_once
-    from test_google_outputs import _by_key, _events
 
     fired = 0
     for round_ in range(4):  # the lead's own writes between nights go through untouched
         if round_ == 1:
-            _mark_review_ready(gc, google_ws, "131005:draft")
+            mark_review_ready(gc, google_ws, "131005:draft")
         if round_ == 2:
-            _mark_review_ready(gc, google_ws, "131005:draft", overall="Read again.")
+            mark_review_ready(gc, google_ws, "131005:draft", overall="Read again.")
         admin.add_fault("lost_reply", mode="drop", rate=0.3, seed=11 + round_)  # every write
         # a write that might have landed is not resent: the night may stop, the next finishes it
         with contextlib.suppress(Transient):
@@ -198,9 +207,9 @@ def test_dropped_connections_on_every_write_over_nights_duplicate_nothing(
         admin.clear_faults()
     assert night(google_ws).ok
     assert fired > 0
-    _by_key(_events(emulator, google_ws, deleted=True))  # asserts one event per key
-    docs = _docs(emulator)  # asserts one document per key
+    events_by_key(calendar_events(emulator, google_ws, deleted=True))  # asserts one event per key
+    docs = docs_by_key(emulator)  # asserts one document per key
     assert DRAFT_DOC in docs
     _assert_every_response_once(emulator, gc, google_ws)
-    assert not _problems(gc, google_ws, "Documents")
+    assert not review_problems(gc, google_ws, "Documents")
     assert night(google_ws).writes == 0
