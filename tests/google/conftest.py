@@ -192,3 +192,13 @@ def mark_review_ready(
         f"A{row}:{rowcol_to_a1(row, len(header))}",
         value_input_option=ValueInputOption.user_entered,
     )
+
+
+def lead_sorts_schools(gc: gspread.Client, ws: Path) -> tuple[gspread.Worksheet, list[str]]:
+    """A lead sorts the Schools tab by school name, descending (the header stays on top);
+    the tab and its header."""
+    sheet = gc.open_by_key(load_config(ws).raw.google.spreadsheet_id).worksheet("Schools")
+    header = sheet.row_values(1)
+    n = len(sheet.get_all_values())
+    sheet.sort((header.index("School") + 1, "des"), range=f"A2:{rowcol_to_a1(n, len(header))}")
+    return sheet, header

@@ -13,7 +13,7 @@ from typing import Any
 
 import gspread
 import pytest
-from conftest import TODAY, Night, fast_policy, tab_rows
+from conftest import TODAY, Night, fast_policy, lead_sorts_schools, tab_rows
 
 from sos_sync.backends.google.backend import GoogleBackend
 from sos_sync.backends.google.retry import Pacer, RetryPolicy
@@ -137,14 +137,8 @@ def test_a_leads_sort_inserted_rows_and_typed_values_survive(
 ) -> None:
     night(google_ws)
     config = load_config(google_ws)
-    sheet = gc.open_by_key(config.raw.google.spreadsheet_id).worksheet("Schools")
-    header = sheet.row_values(1)
-    n = len(sheet.get_all_values())
     # the lead sorts by school name (descending), inserts two rows at the top, types values
-    sheet.sort(
-        (header.index("School") + 1, "des"),
-        range=f"A2:{gspread.utils.rowcol_to_a1(n, len(header))}",
-    )
+    sheet, header = lead_sorts_schools(gc, google_ws)
     sheet.insert_rows([["", "note: autumn visits"], ["", ""]], row=2)
     values = sheet.get_all_values()
     urn_col = header.index("URN")
@@ -367,13 +361,7 @@ def test_a_lead_sorting_and_typing_during_the_run_is_respected(
     tabs = backend.tracker.read_tabs(all_tabs(config.forms, [c.code for c in config.criteria]))
     plan = make_plan(Snapshot(read, tabs, load_state(google_ws)), config, TODAY, "run-1")
     # ... meanwhile a lead sorts Schools and types a contact name for 131005
-    sheet = gc.open_by_key(config.raw.google.spreadsheet_id).worksheet("Schools")
-    header = sheet.row_values(1)
-    n = len(sheet.get_all_values())
-    sheet.sort(
-        (header.index("School") + 1, "des"),
-        range=f"A2:{gspread.utils.rowcol_to_a1(n, len(header))}",
-    )
+    sheet, header = lead_sorts_schools(gc, google_ws)
     values = sheet.get_all_values()
     row5 = next(i + 1 for i, r in enumerate(values) if r[0] == "131005")
     sheet.update_cell(row5, header.index("Contact name") + 1, "Ian R. (typed by the lead)")
