@@ -106,28 +106,31 @@ def test_an_invisible_version_bump_is_not_an_edit_and_a_real_edit_still_is(
     assert len(review_problems(gc, google_ws, "Documents")) == 1
 
 
-def test_fingerprints_recorded_as_drive_versions_still_match_and_are_migrated(
+@pytest.mark.parametrize("form", ["version", "modifiedTime"])
+def test_fingerprints_recorded_by_earlier_releases_still_match_and_are_migrated(
     google_ws: Path,
     night: Night,
     admin: EmulatorAdmin,
     emulator: RunningEmulator,
     gc: gspread.Client,
+    form: str,
 ) -> None:
     night(google_ws)
     docs = docs_by_key(emulator)
     state = load_state(google_ws)
     made = state.extra["documents"]  # those the first night left out (backfill) have no file
     recorded = {k: r for k, r in made.items() if not r.get("skipped")}
-    assert recorded and all(r["fingerprint"].startswith("mt:") for r in recorded.values())
-    for key, rec in recorded.items():  # as an earlier release recorded them: the version
-        rec["fingerprint"] = docs[key]["version"]
+    assert recorded and all(";tx:" in r["fingerprint"] for r in recorded.values())
+    for key, rec in recorded.items():  # as an earlier release recorded them
+        old = {"version": docs[key]["version"], "modifiedTime": "mt:" + docs[key]["modifiedTime"]}
+        rec["fingerprint"] = old[form]
     save_state(google_ws, state)
     assert night(google_ws).writes == 0
     assert not any("person" in s for s in _statuses(gc, google_ws).values())
     migrated = load_state(google_ws).extra["documents"]
-    assert all(r["fingerprint"].startswith("mt:") for k, r in migrated.items() if k in recorded)
+    assert all(";tx:" in r["fingerprint"] for k, r in migrated.items() if k in recorded)
     for f in docs.values():
-        admin.invisible_change(f["id"])
+        admin.invisible_change(f["id"], modified_time=True)
     assert night(google_ws).writes == 0
     assert not any("person" in s for s in _statuses(gc, google_ws).values())
     assert not review_problems(gc, google_ws, "Documents")
