@@ -58,6 +58,9 @@ class FormChanges:
 
     requests: tuple[dict[str, Any], ...]
     lines: tuple[str, ...]
+    # the synced question's choices as the form has them, and as the design wants them
+    # (set only when they differ)
+    choices: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
 def changes(form: dict[str, Any], design: FormDesign, keep_choices: frozenset[str]) -> FormChanges:
@@ -69,6 +72,7 @@ def changes(form: dict[str, Any], design: FormDesign, keep_choices: frozenset[st
     by_title = {fold_title(str(i.get("title", ""))): (n, i) for n, i in enumerate(items)}
     requests: list[dict[str, Any]] = []
     lines: list[str] = []
+    synced: tuple[tuple[str, ...], tuple[str, ...]] | None = None
     added = 0
     for q in design.questions:
         found = by_title.get(fold_title(q.title))
@@ -95,6 +99,7 @@ def changes(form: dict[str, Any], design: FormDesign, keep_choices: frozenset[st
                     }
                 }
             )
+            synced = (have, q.choices)
             gone = [c for c in have if c not in q.choices]
             came = [c for c in q.choices if c not in have]
             if came:
@@ -103,7 +108,7 @@ def changes(form: dict[str, Any], design: FormDesign, keep_choices: frozenset[st
                 lines.append(f"`{q.title}`: no longer offer " + ", ".join(f"`{c}`" for c in gone))
             if not came and not gone:
                 lines.append(f"`{q.title}`: put the choices in programme order")
-    return FormChanges(tuple(requests), tuple(lines))
+    return FormChanges(tuple(requests), tuple(lines), synced)
 
 
 class FormsApi:

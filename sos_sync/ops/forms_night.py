@@ -1,0 +1,72 @@
+"""The nightly run's sign-up form step (SPEC §3, §11): its event choices follow the programme.
+
+The choices the programme offers tonight (its events still to come) are compared with
+the ones the sign-up form was last brought to (`ops/forms_marker.py`); a quiet night,
+where they are equal, sends no Forms request. Otherwise:
+
+- google: the sign-up form is brought in step by the same code as `forms sync` (choices
+  added, taken off, renamed; a lead's own questions and every response left alone);
+- local: there is no form sos-sync can edit, so the morning report lists the changes a
+  lead makes by hand (`sos-sync forms print` has every exact choice).
+
+A failure here (the Forms API down, no form id) never fails the night: it is reported in
+plain words, the marker is left as it was, and the next night tries again. On a
+workspace's first night there is nothing to compare with: the google backend brings the
+form in step, the local one only remembers the choices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sos_sync.backends.base import Backend
+from sos_sync.config.load import Config
+from sos_sync.domain.form_design import event_choices
+from sos_sync.domain.programme import LabelChanges, SignupFormNews, label_changes
+from sos_sync.errors import SosSyncError
+from sos_sync.ops.forms_marker import mark_synced, synced_choices
+
+log = logging.getLogger("sos_sync.forms")
+
+
+def signup_form_night(config: Config, today: dt.date, backend: Backend) -> SignupFormNews | None:
+    """Bring the sign-up form's choices in step when the programme's changed (see above).
+
+    Returns what the morning report says (None: nothing to say). Never raises.
+    """
+    want = event_choices(config.programme, today)
+    before = synced_choices(config.workspace)
+    if before == want:
+        return None
+    if config.backend != "google":
+        mark_synced(config.workspace, want)
+        if before is None:
+            return None
+        return SignupFormNews(label_changes(before, want, config.programme), by_hand=True)
+    if before is None and not config.form_settings["signup"].form_id:
+        mark_synced(config.workspace, want)  # sign-ups come from a linked sheet: no form to edit
+        return None
+    try:
+        changes = _sync_google(config, today, backend)
+    except Exception as exc:  # the rest of the night is done; this must not undo it
+        log.warning("the sign-up form was not brought in step: %s", exc)
+        expected = label_changes(before or (), want, config.programme)
+        reason = str(exc) if isinstance(exc, SosSyncError) else f"{type(exc).__name__}: {exc}"
+        return SignupFormNews(expected, error=reason.rstrip("."))
+    log.info("sign-up form in step with the programme", extra={"changes": changes.phrases()})
+    return SignupFormNews(changes) if changes else None
+
+
+def _sync_google(config: Config, today: dt.date, backend: Backend) -> LabelChanges:
+    """`forms sync` for the sign-up form, on the night's own clients when it has them."""
+    from sos_sync.backends.google.backend import GoogleBackend
+    from sos_sync.backends.google.clients import GoogleClients
+    from sos_sync.ops.forms import sync_signup
+
+    clients = backend.clients if isinstance(backend, GoogleBackend) else GoogleClients(config)
+    found = sync_signup(config, today, clients)
+    if found is None or found.choices is None:
+        return LabelChanges()
+    have, wanted = found.choices
+    return label_changes(have, wanted, config.programme)
