@@ -232,9 +232,12 @@ class SignupFormNews:
 
     `by_hand`: the workspace has no form sos-sync can edit (the local backend); a lead
     makes `changes` by hand. `error`: the form could not be changed tonight (said in plain
-    words); the next night tries again.
+    words); the next night tries again. `left_on`: see below.
     """
 
     changes: LabelChanges
     by_hand: bool = False
     error: str = ""
+    # no event is to come, and a Google Form cannot offer no choice: these (events that
+    # are over) stay on the form until the programme has events to come
+    left_on: tuple[str, ...] = ()

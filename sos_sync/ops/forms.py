@@ -80,11 +80,11 @@ def _bring(
     for attempt in (1, 2):
         form = api.get(form_id)
         wanted = changes(form, design, SYNCED_CHOICES)
-        if not wanted.requests:
-            return first
-        if first is None:
+        if first is None and wanted.lines:
             first = wanted
             report.lines += [f"{design.title} ({form_id}): {line}" for line in wanted.lines]
+        if not wanted.requests:
+            return first
         if report.dry_run:
             return first
         try:

@@ -48,17 +48,17 @@ def signup_form_night(config: Config, today: dt.date, backend: Backend) -> Signu
         mark_synced(config.workspace, want)  # sign-ups come from a linked sheet: no form to edit
         return None
     try:
-        changes = _sync_google(config, today, backend)
+        news = _sync_google(config, today, backend)
     except Exception as exc:  # the rest of the night is done; this must not undo it
         log.warning("the sign-up form was not brought in step: %s", exc)
         expected = label_changes(before or (), want, config.programme)
         reason = str(exc) if isinstance(exc, SosSyncError) else f"{type(exc).__name__}: {exc}"
         return SignupFormNews(expected, error=reason.rstrip("."))
-    log.info("sign-up form in step with the programme", extra={"changes": changes.phrases()})
-    return SignupFormNews(changes) if changes else None
+    log.info("sign-up form in step with the programme", extra={"changes": news.changes.phrases()})
+    return news if news.changes or news.left_on else None
 
 
-def _sync_google(config: Config, today: dt.date, backend: Backend) -> LabelChanges:
+def _sync_google(config: Config, today: dt.date, backend: Backend) -> SignupFormNews:
     """`forms sync` for the sign-up form, on the night's own clients when it has them."""
     from sos_sync.backends.google.backend import GoogleBackend
     from sos_sync.backends.google.clients import GoogleClients
@@ -66,7 +66,7 @@ def _sync_google(config: Config, today: dt.date, backend: Backend) -> LabelChang
 
     clients = backend.clients if isinstance(backend, GoogleBackend) else GoogleClients(config)
     found = sync_signup(config, today, clients)
-    if found is None or found.choices is None:
-        return LabelChanges()
-    have, wanted = found.choices
-    return label_changes(have, wanted, config.programme)
+    if found is None:
+        return SignupFormNews(LabelChanges())
+    changes = label_changes(*found.choices, config.programme) if found.choices else LabelChanges()
+    return SignupFormNews(changes, left_on=found.left_on)

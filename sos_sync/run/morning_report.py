@@ -38,8 +38,16 @@ def signup_form_lines(s: RunReport) -> tuple[list[str], list[str]]:
     """What the night did to the sign-up form's choices (for "What changed"), and what a
     person must do about them (for "What needs a human")."""
     news = s.signup_form
-    if news is None or not (news.changes or news.error):
+    if news is None or not (news.changes or news.error or news.left_on):
         return [], []
+    if news.left_on:
+        return [], [
+            "- No event of the programme is to come, and a Google Form cannot offer no "
+            "choice, so the sign-up form still offers "
+            + ", ".join(f"'{x}'" for x in news.left_on)
+            + ". Stop it accepting responses (its Responses tab) until the next programme "
+            "is imported (`sos-sync programme import`)."
+        ]
     if news.error:
         waiting = news.changes.phrases(to_do=True)
         return [], [
