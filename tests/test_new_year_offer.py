@@ -7,6 +7,7 @@ sign-up choices a lead must change by hand; a quiet night says nothing about the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -15,10 +16,18 @@ from helpers import by_key, read_tab
 from sos_sync.backends.local.ics import read_ics_entries
 from sos_sync.config.load import load_config
 from sos_sync.domain.form_design import event_choices
-from sos_sync.domain.programme import LabelChanges, Programme, label_changes, load_programme
+from sos_sync.domain.programme import (
+    LabelChanges,
+    Programme,
+    SignupFormNews,
+    label_changes,
+    load_programme,
+)
+from sos_sync.domain.report import RunReport
 from sos_sync.ops.forms_marker import synced_choices
 from sos_sync.programme_import.offer import import_offer
 from sos_sync.programme_import.store import import_offer_file, read_offer_text
+from sos_sync.run.morning_report import render_markdown
 from sos_sync.run.nightly import run_night
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -114,3 +123,27 @@ def test_a_local_night_after_a_new_offer_says_what_to_change_on_the_form_by_hand
 
     quiet = _night(workspace, AUTUMN + dt.timedelta(days=1))
     assert "sign-up form" not in quiet
+
+
+def _report(news: SignupFormNews | None) -> str:
+    night = RunReport(AUTUMN, "2025-09-10T02:30:00+00:00", True, None, "google", by_step={1: 2})
+    return render_markdown(dataclasses.replace(night, signup_form=news))
+
+
+def test_the_morning_report_names_the_sign_up_form_changes() -> None:
+    changes = LabelChanges(("Intro 9 Oct",), ("Net 26 Jun",), (("Net 12 Nov", "Net 19 Nov"),))
+    done = _report(SignupFormNews(changes))
+    assert (
+        "### Sign-up form\n\n- Sign-up form: added 'Intro 9 Oct', removed 'Net 26 Jun', "
+        "renamed 'Net 12 Nov' -> 'Net 19 Nov'.\n" in done
+    )
+    assert "Nothing changed" not in done and "Nothing. Every response was filed" in done
+    failed = _report(SignupFormNews(changes, error="the Forms API did not answer"))
+    assert (
+        "could not be brought in step with the programme tonight: the Forms API did not " in failed
+    )
+    assert "the next night tries again" in failed and "Waiting: add 'Intro 9 Oct'" in failed
+    assert "### Sign-up form" not in failed and "Nothing. Every response" not in failed
+    left = _report(SignupFormNews(LabelChanges(), left_on=("Net 26 Jun",)))
+    assert "still offers 'Net 26 Jun'. Stop it accepting responses" in left
+    assert "Sign-up form" not in _report(None) and "sign-up form" not in _report(None)

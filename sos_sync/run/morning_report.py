@@ -59,8 +59,9 @@ def signup_form_lines(s: RunReport) -> tuple[list[str], list[str]]:
     if news.by_hand:
         return [], [
             "- The programme changed, and the sign-up form needs these choices changed by "
-            f"hand: {', '.join(news.changes.phrases(to_do=True))}. Type them exactly: "
-            "`sos-sync forms print` lists every form's questions and exact choices."
+            "hand (type them exactly; `sos-sync forms print` lists every form's questions "
+            "and exact choices):",
+            *(f"  - {x}" for x in news.changes.phrases(to_do=True)),
         ]
     return [f"- Sign-up form: {', '.join(news.changes.phrases())}."], []
 
