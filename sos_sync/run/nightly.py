@@ -57,12 +57,8 @@ def run_night(
         run_id,
         keep=config.raw.logs.keep,
     )
-    if (
-        log_format != "json" and not echo_events
-    ):  # people read the command's output; events go to logs/
-        for h in list(logger.handlers):
-            if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
-                logger.removeHandler(h)
+    if log_format != "json" and not echo_events:
+        _quiet_console(logger)
     log.info("run started", extra={"backend": config.backend, "today": today.isoformat()})
     try:
         backend = backend or make_backend(config)
@@ -101,6 +97,13 @@ def run_night(
     )
     shutdown_logging()
     return result
+
+
+def _quiet_console(logger: logging.Logger) -> None:
+    """People read the command's output; the night's events go to logs/ only."""
+    for h in list(logger.handlers):
+        if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
+            logger.removeHandler(h)
 
 
 def _after(config: Config, result: RunReport, today: dt.date, started: str) -> None:

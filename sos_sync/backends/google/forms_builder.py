@@ -90,6 +90,8 @@ def changes(form: dict[str, Any], design: FormDesign, keep_choices: frozenset[st
             )
             added += 1
             lines.append(f"add the question `{q.title}`")
+            if q.field in keep_choices:
+                synced = ((), q.choices)
             continue
         index, item = found
         have = _options(item)
