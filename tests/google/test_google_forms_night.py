@@ -16,13 +16,14 @@ from conftest import fast_policy, tab_rows
 from sos_sync.backends.google.backend import GoogleBackend
 from sos_sync.backends.google.clients import GoogleClients
 from sos_sync.backends.google.retry import Pacer
-from sos_sync.config.load import Config, load_config
+from sos_sync.config.edit import set_config
+from sos_sync.config.load import CONFIG_NAME, Config, load_config
 from sos_sync.domain.form_design import event_choices
 from sos_sync.domain.report import RunReport
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.ops.forms import forms_create
-from sos_sync.ops.forms_marker import synced_choices
+from sos_sync.ops.forms_marker import mark_synced, synced_choices
 from sos_sync.programme_import.store import import_offer_file
 from sos_sync.run.nightly import run_night
 
@@ -176,3 +177,16 @@ def test_a_forms_failure_is_reported_and_the_next_night_tries_again(
         event_choices(config.programme, AUTUMN)
     )
     assert "### Sign-up form" in report
+
+
+def test_a_sign_up_form_with_no_form_id_is_reported_not_a_failed_night(google_ws: Path) -> None:
+    _import(google_ws, FIXTURES / "coventry-sos-offer-2025-26.txt")
+    mark_synced(google_ws, ("Network meeting – Thursday 26 June 2025",))
+    set_config(
+        google_ws / CONFIG_NAME,
+        {"forms.signup": {"form_id": "", "response_tab": "Form responses 3"}},
+    )
+    result, report = _night(google_ws, AUTUMN)
+    assert result.ok and result.signup_form is not None
+    assert "no form_id" in result.signup_form.error and "forms create" in report
+    assert synced_choices(google_ws) == ("Network meeting – Thursday 26 June 2025",)
