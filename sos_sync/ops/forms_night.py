@@ -30,7 +30,9 @@ from sos_sync.ops.forms_marker import mark_synced, synced_choices
 log = logging.getLogger("sos_sync.forms")
 
 
-def signup_form_night(config: Config, today: dt.date, backend: Backend) -> SignupFormNews | None:
+def signup_form_night(
+    config: Config, today: dt.date, backend: Backend | None = None
+) -> SignupFormNews | None:
     """Bring the sign-up form's choices in step when the programme's changed (see above).
 
     Returns what the morning report says (None: nothing to say). Never raises.
@@ -39,14 +41,15 @@ def signup_form_night(config: Config, today: dt.date, backend: Backend) -> Signu
     before = synced_choices(config.workspace)
     if before == want:
         return None
-    if config.backend != "google":
-        mark_synced(config.workspace, want)
-        if before is None:
+    no_form_id = not config.form_settings["signup"].form_id
+    if config.backend != "google" or (before is None and no_form_id):
+        try:
+            mark_synced(config.workspace, want)
+        except OSError as exc:  # said again tomorrow: better twice than never
+            log.warning("the sign-up form's choices could not be remembered: %s", exc)
+        if before is None:  # nothing to compare with (or sign-ups come from a linked sheet)
             return None
         return SignupFormNews(label_changes(before, want, config.programme), by_hand=True)
-    if before is None and not config.form_settings["signup"].form_id:
-        mark_synced(config.workspace, want)  # sign-ups come from a linked sheet: no form to edit
-        return None
     try:
         news = _sync_google(config, today, backend)
     except Exception as exc:  # the rest of the night is done; this must not undo it
@@ -58,7 +61,7 @@ def signup_form_night(config: Config, today: dt.date, backend: Backend) -> Signu
     return news if news.changes or news.left_on else None
 
 
-def _sync_google(config: Config, today: dt.date, backend: Backend) -> SignupFormNews:
+def _sync_google(config: Config, today: dt.date, backend: Backend | None) -> SignupFormNews:
     """`forms sync` for the sign-up form, on the night's own clients when it has them."""
     from sos_sync.backends.google.backend import GoogleBackend
     from sos_sync.backends.google.clients import GoogleClients

@@ -17,7 +17,6 @@ import logging
 from pathlib import Path
 
 from sos_sync.backends.base import Backend
-from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import Config, load_config
 from sos_sync.domain.report import RunReport, failed_report
 from sos_sync.errors import SosSyncError
@@ -46,8 +45,8 @@ def run_night(
     exit code says so), unless it is a configuration error (nothing ran, nothing to record
     beyond the message); a failure of the sign-up form step is only reported.
 
-    `backend`: the one to use (tests pass one with fast retries); by default the
-    configuration's."""
+    `backend`: the one to use, for the sync and the sign-up form (tests pass one with
+    fast retries); by default the configuration's."""
     config = load_config(workspace)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     run_id = new_run_id(today)
@@ -61,7 +60,6 @@ def run_night(
         _quiet_console(logger)
     log.info("run started", extra={"backend": config.backend, "today": today.isoformat()})
     try:
-        backend = backend or make_backend(config)
         result = run_sync(config.workspace, today, dry_run=dry_run, backend=backend, config=config)
     except SosSyncError as exc:
         if exc.exit_code == 75:
