@@ -86,6 +86,8 @@ class _Row:
     remembered: Mapping[str, str]
     pending: Mapping[str, str]
     mem: dict[str, str]
+    machine: tuple[tuple[Column, int | None], ...]  # what the sync writes on a row, where
+    stamp: Column | None
 
     def found(self, c: Column) -> str:
         ci = self.colpos.get(c.name)
@@ -122,24 +124,28 @@ def _update_row(
     r: _Row, want: Mapping[str, str], today: dt.date, problems: list[Problem]
 ) -> list[CellWrite]:
     cells: list[CellWrite] = []
-    stamp: Column | None = None
-    for c in r.spec.columns:
-        if c.owner != "machine":
+    row, n, remembered = r.row, len(r.row), r.remembered
+    for c, ci in r.machine:
+        v = want.get(c.name)
+        if v is None:
             continue
-        if c.stamp:
-            stamp = c
-            continue
-        if c.name not in want:
-            continue
-        v, found = want[c.name], r.found(c)
-        if found == v or same_value(c.kind, found, v):
+        found = row[ci] if ci is not None and ci < n else ""
+        if found == v:
+            if remembered.get(c.name) == v:  # the common case: the sync's own, unchanged
+                continue  # (and already in the memory, which starts as a copy)
             if v == "":
                 r.mem.pop(c.name, None)
-            elif found != "" and r.ours(c, found):
+            elif r.ours(c, found):
                 r.mem[c.name] = v
             # else a person typed the very value the sync wants (say, a school's name
             # that the sync took from the tracker itself): it stays theirs, or a later
             # change would overwrite it as if the sync had written it
+            continue
+        if same_value(c.kind, found, v):
+            if v == "":
+                r.mem.pop(c.name, None)
+            elif found != "" and r.ours(c, found):
+                r.mem[c.name] = v
             continue
         if c.write_once and found != "":
             continue
@@ -151,6 +157,7 @@ def _update_row(
                 r.mem.pop(c.name, None)
         else:
             problems.append(_typed_over(r.spec, r.key, c.name, found, v))
+    stamp = r.stamp
     if cells and stamp is not None:
         found, v = r.found(stamp), today.isoformat()
         if r.ours(stamp, found) and not same_value(stamp.kind, found, v):
@@ -183,6 +190,10 @@ def diff_tab(
     out = TabDiff(TabPlan(spec.name, spec.key, add_headers, ()), new_memory)
     rows: list[RowWrite] = []
     out.problems.extend(_duplicate(spec, k) for k in sorted(set(dups)))
+    machine = tuple(
+        (c, colpos.get(c.name)) for c in spec.columns if c.owner == "machine" and not c.stamp
+    )
+    stamp = next((c for c in spec.columns if c.owner == "machine" and c.stamp), None)
     for key, want in desired.items():
         mem = new_memory.setdefault(key, {})
         pos = index.get(key)
@@ -195,7 +206,15 @@ def diff_tab(
             out.created.append(key)
             continue
         r = _Row(
-            spec, key, current.rows[pos], colpos, memory.get(key, {}), pending.get(key, {}), mem
+            spec,
+            key,
+            current.rows[pos],
+            colpos,
+            memory.get(key, {}),
+            pending.get(key, {}),
+            mem,
+            machine,
+            stamp,
         )
         cells = _update_row(r, want, today, out.problems)
         if cells:
