@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sos_sync.domain.responses import Problem
 from sos_sync.tracker.table import (
+    CellKind,
     CellWrite,
     Column,
     RowWrite,
@@ -110,14 +111,24 @@ def _new_row(
     spec: TabSpec, key: str, want: Mapping[str, str], mem: dict[str, str], today: dt.date
 ) -> RowWrite:
     cells = []
-    for c in spec.columns:
-        if c.owner != "machine":
-            continue
-        v = today.isoformat() if c.stamp else want.get(c.name, "")
+    for name, kind, stamp in _writable(spec):
+        v = today.isoformat() if stamp else want.get(name, "")
         if v != "":
-            cells.append(CellWrite(c.name, v, c.kind))
-            mem[c.name] = v
+            cells.append(CellWrite(name, v, kind))
+            mem[name] = v
     return RowWrite(key, tuple(cells), new=True)
+
+
+_WRITABLE: dict[str, tuple[TabSpec, tuple[tuple[str, CellKind, bool], ...]]] = {}
+
+
+def _writable(spec: TabSpec) -> tuple[tuple[str, CellKind, bool], ...]:
+    """Name, kind and stamp of each column the sync writes, made once per spec (kept by identity)."""
+    held = _WRITABLE.get(spec.name)
+    if held is None or held[0] is not spec:
+        cols = tuple((c.name, c.kind, c.stamp) for c in spec.columns if c.owner == "machine")
+        held = _WRITABLE[spec.name] = (spec, cols)
+    return held[1]
 
 
 def _update_row(

@@ -16,13 +16,12 @@ import pytest
 from sos_sync.backends.google.backend import GoogleBackend
 from sos_sync.backends.google.retry import Pacer, RetryPolicy
 from sos_sync.backends.google.transport import emulator_credentials, sheets_client
-from sos_sync.config.load import CONFIG_NAME, load_config
-from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.config.load import load_config
 from sos_sync.domain.report import RunReport
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.ops.demo import prepare_demo
-from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
+from sos_sync.ops.demo_google import seed_responses, seed_world, use_world
 from sos_sync.ops.sample import DEMO_TODAY
 from sos_sync.run.sync import run_sync
 
@@ -46,19 +45,7 @@ def make_google_workspace(
     ws = prepare_demo(folder)
     config = load_config(ws)
     world = seed_world(emulator, config, lead_entries=lead_entries)
-    values: dict[str, dict[str, str]] = {
-        "": {"backend": "google"},
-        "google": {
-            "spreadsheet_id": world["spreadsheet_id"],
-            "calendar_id": world["calendar_id"],
-            "documents_folder_id": world["documents_folder_id"],
-            "base_url": emulator.base_url,
-        },
-    }
-    for kind in FORM_KINDS:
-        values[f"forms.{kind}"] = {"form_id": world["forms"][kind]}
-    set_config(ws / CONFIG_NAME, values)
-    config = load_config(ws)
+    config = use_world(ws, world, emulator.base_url)
     seed_responses(emulator, EmulatorAdmin(emulator.base_url), config, world["forms"])
     return ws
 
