@@ -7,8 +7,9 @@
 - copyPaste repeats the source to fill a destination that is a multiple of it, and pastes
   the whole source from the destination's corner otherwise; cutPaste moves the source to a
   GridCoordinate. PASTE_NORMAL (and the other kinds that paste content) copies values,
-  formulas and notes; PASTE_VALUES the values only; PASTE_FORMAT, PASTE_DATA_VALIDATION and
-  PASTE_CONDITIONAL_FORMATTING change no content here. TRANSPOSE swaps rows and columns.
+  formulas and notes; PASTE_FORMULA values and formulas; PASTE_VALUES the values only;
+  PASTE_FORMAT, PASTE_DATA_VALIDATION and PASTE_CONDITIONAL_FORMATTING change no content
+  here. TRANSPOSE swaps rows and columns.
   Formulas are copied as written (no relative references are shifted).
 """
 
@@ -122,6 +123,9 @@ def _paste(
             if kind == "PASTE_VALUES":
                 value = {"v": cell["v"]} if cell is not None and "v" in cell else None
                 grid.put_value(sheet, r0 + r, c0 + c, value)
+            elif kind == "PASTE_FORMULA":  # the content, not the note
+                kept = {k: v for k, v in (cell or {}).items() if k != "n"}
+                grid.put_value(sheet, r0 + r, c0 + c, kept or None)
             else:
                 grid.set_cell(sheet, r0 + r, c0 + c, dict(cell) if cell else None)
 

@@ -199,13 +199,18 @@ def test_update_cells_with_start_or_range_and_a_fields_mask(
     )
 
 
-def test_copy_and_cut_paste(ws: gspread.Worksheet) -> None:
+def test_copy_and_cut_paste(ws: gspread.Worksheet, gc: gspread.Client) -> None:
     ws.insert_note("A2", "First school")
     ws.copy_range("A2:B3", "D1")
     assert ws.get("D1:E2") == [["Oak", "Primary"], ["Elm", "Secondary"]]
     assert ws.get_note("D1") == "First school"
     ws.copy_range("A1:A1", "G1:G3")  # a multiple of the source: repeated
     assert ws.get("G1:G3") == [["Name"], ["Name"], ["Name"]]
+    book = gc.open_by_key("s1")
+    span = {"sheetId": ws.id, "startRowIndex": 1, "endRowIndex": 2, "endColumnIndex": 1}
+    formula = {"source": span, "destination": {**span, "startRowIndex": 11, "endRowIndex": 12}}
+    book.batch_update({"requests": [{"copyPaste": {**formula, "pasteType": "PASTE_FORMULA"}}]})
+    assert ws.acell("A12").value == "Oak" and ws.get_note("A12") == ""
     ws.copy_range("A2:B2", "A10", paste_type=PasteType.values)
     assert ws.get("A10:B10") == [["Oak", "Primary"]] and ws.get_note("A10") == ""
     ws.cut_range("A2:B3", "A20")
