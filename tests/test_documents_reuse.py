@@ -8,16 +8,19 @@ import datetime as dt
 import io
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
-from helpers import edit_word_template
+from helpers import TODAY, edit_word_template
 from pypdf import PdfReader
 from test_documents import FIXTURES, audit_context, award_context, render
 
 from sos_sync.delivery.pdf import docx_to_pdf
 from sos_sync.domain.document_engine import stable_zip
 from sos_sync.domain.documents import default_templates_dir
+from sos_sync.domain.report import RunReport
 from sos_sync.plan.documents import WantedDocument, plan_documents
+from sos_sync.run.state import State, load_state, save_state
 
 
 def _rezipped(data: bytes) -> bytes:
@@ -169,3 +172,21 @@ def test_a_documents_fingerprint_is_read_again_only_when_its_file_changed(tmp_pa
     assert docs.read_documents([key])[key].fingerprint == file_fingerprint(path) != "as seen before"
     path.unlink()
     assert docs.read_documents([key]) == {} and json.loads(seen_path.read_text()) == {}
+
+
+def test_documents_made_by_an_earlier_release_get_their_inputs_key_once(
+    workspace: Path, sync: Callable[..., RunReport]
+) -> None:
+    """A kept document's record takes what the plan adds to it (here the inputs key an
+    earlier release did not record), so the next nights can skip hashing it."""
+    sync(workspace)
+    state = load_state(workspace)
+    docs = state.extra["documents"]
+    made = {k: v["inputs"] for k, v in docs.items() if v.get("inputs") and "feedback" in k}
+    assert made
+    older = {k: {f: x for f, x in v.items() if f != "inputs"} for k, v in docs.items()}
+    save_state(workspace, State(state.memory, state.pending, {**state.extra, "documents": older}))
+    busy = sync(workspace, TODAY + dt.timedelta(days=40))  # a night that writes, too
+    assert busy.as_json()["writes"] > 0
+    again = load_state(workspace).extra["documents"]
+    assert {k: again[k].get("inputs") for k in made} == made

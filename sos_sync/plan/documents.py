@@ -130,7 +130,9 @@ def plan_documents(
             )
             continue
         try:
-            digest = _inputs_hash(w, rec, templates_dir)
+            digest, key = _inputs_hash(w, rec, templates_dir)
+            if rec is not None and key and rec.get("hash") == digest != "":
+                record[w.key]["inputs"] = key  # made by an earlier release: hashed once more
             cur = current.get(w.key)
             if cur is not None:
                 problems.extend(_duplicate_problems(w, cur))
@@ -166,17 +168,20 @@ def plan_documents(
     return DocumentsPlan(tuple(jobs), status, record, problems, deferred)
 
 
-def _inputs_hash(w: WantedDocument, rec: Mapping[str, str] | None, templates_dir: Path) -> str:
+def _inputs_hash(
+    w: WantedDocument, rec: Mapping[str, str] | None, templates_dir: Path
+) -> tuple[str, str]:
     """The inputs hash to compare with the recorded one. Only a document made before is
     compared: a new one is rendered (which hashes its inputs) or waits, so a night with
     documents off hashes nothing. Inputs with the key recorded when the document was made
-    have its recorded hash: an unchanged document is not validated and hashed again."""
+    have its recorded hash: an unchanged document is not validated and hashed again.
+    Returns the hash and the inputs key ("" when it cannot be made)."""
     if rec is None:
-        return ""
+        return "", ""
     key = inputs_key(w.kind, w.context, templates_dir)
     if key and rec.get("inputs") == key and rec.get("hash"):
-        return rec["hash"]
-    return inputs_hash(w.kind, w.key, w.context, templates_dir)
+        return rec["hash"], key
+    return inputs_hash(w.kind, w.key, w.context, templates_dir), key
 
 
 def _kept(
