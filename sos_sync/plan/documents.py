@@ -136,8 +136,11 @@ def plan_documents(
             cur = current.get(w.key)
             if cur is not None:
                 problems.extend(_duplicate_problems(w, cur))
-                if rec is not None and cur.unchanged_since(rec.get("fingerprint")):
+                if rec is not None and _unchanged(cur, rec):
                     record[w.key]["fingerprint"] = cur.fingerprint  # an older form upgraded
+                    record[w.key].pop(EDITED_SEEN, None)
+                elif rec is not None:  # a person's edit: not looked at again until the next
+                    record[w.key][EDITED_SEEN] = cur.fingerprint
             kept = _kept(w, rec, cur, digest)
             if kept is None and len(jobs) >= max_per_night:
                 deferred += 1
@@ -184,6 +187,19 @@ def _inputs_hash(
     return inputs_hash(w.kind, w.key, w.context, templates_dir), key
 
 
+EDITED_SEEN = "edited_seen"  # the fingerprint a document had when a person's edit was found
+
+
+def _unchanged(cur: _Current, rec: Mapping[str, str]) -> bool:
+    """Whether the document is as the sync left it. One whose fingerprint is still the one
+    it had when a person's edit was found is edited, without asking the backend again (on
+    Google that would export its text every night)."""
+    seen = rec.get(EDITED_SEEN)
+    if seen and seen == cur.fingerprint:
+        return False
+    return cur.unchanged_since(rec.get("fingerprint"))
+
+
 def _kept(
     w: WantedDocument, rec: Mapping[str, str] | None, cur: _Current | None, digest: str
 ) -> tuple[str, Problem | None] | None:
@@ -205,9 +221,9 @@ def _kept(
                 rec,
                 w.key,
             )
-        edited = not cur.unchanged_since(rec.get("fingerprint"))
+        edited = not _unchanged(cur, rec)
         return ("Generated; edited since by a person" if edited else "Generated"), None
-    if cur is not None and not cur.unchanged_since(rec.get("fingerprint")):
+    if cur is not None and not _unchanged(cur, rec):
         return "Edited by a person: not overwritten", _doc_problem(
             "doc_edited",
             f"The {label} for {w.school} changed in the tracker since it was generated, but "
