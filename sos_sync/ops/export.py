@@ -35,7 +35,7 @@ def csv_path(target: Path, tab: str) -> Path:
     return target.with_name(f"{target.stem}-{re.sub(r'[^A-Za-z0-9]+', '-', tab).strip('-')}.csv")
 
 
-def _xlsx(target: Path, tabs: list[tuple[str, TabData]]) -> list[Path]:
+def write_xlsx(target: Path, tabs: list[tuple[str, TabData]]) -> list[Path]:
     wb = openpyxl.Workbook(write_only=True)
     for name, tab in tabs:
         ws = wb.create_sheet(name)
@@ -69,8 +69,13 @@ def export_tracker(workspace: Path, target: Path) -> list[Path]:
             f"`{target.name}`: export writes .xlsx (one workbook) or .csv (one file per tab); "
             "nothing was written."
         )
+    tabs = tracker_tabs(workspace)
+    return write_xlsx(target, tabs) if suffix == ".xlsx" else _csv(target, tabs)
+
+
+def tracker_tabs(workspace: Path) -> list[tuple[str, TabData]]:
+    """Every tab of the workspace's tracker as it stands, in the tracker's order."""
     config = load_config(workspace)
     specs = all_tabs(config.forms, [c.code for c in config.criteria])
     data = make_backend(config).tracker.read_tabs(specs)
-    tabs = [(s.name, t) for s in specs if (t := data.get(s.name)) is not None]
-    return _xlsx(target, tabs) if suffix == ".xlsx" else _csv(target, tabs)
+    return [(s.name, t) for s in specs if (t := data.get(s.name)) is not None]
