@@ -3,9 +3,10 @@
 `take_snapshot` keeps the tracker as `backups/tracker-YYYY-MM-DD.xlsx`: for the local
 backend a byte copy of the file the night wrote (milliseconds, whatever its size), taken
 only when it differs from the newest snapshot, so a quiet night copies nothing; for
-Google an export, only when the sheet holds what the newest snapshot does not (a hash of its
-tabs is kept beside the snapshots in `backups/.newest-snapshot`). It keeps the newest `keep` snapshots, judged by the date in the file name (never by
-mtime, which copying or syncing a folder changes). `restore_check` compares a snapshot
+Google an export, only when the sheet holds what the newest snapshot does not (a hash of
+its tabs is kept beside the snapshots in `backups/.newest-snapshot`). It keeps the newest
+`keep` snapshots, judged by the date in the file name (never by mtime, which copying or
+syncing a folder changes). `restore_check` compares a snapshot
 with the live tracker tab by tab, rows by each tab's key, and says in plain words what
 restoring it would bring back or lose. Nothing here writes to the tracker.
 """
