@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from sos_sync.backends.factory import make_backend
+from sos_sync.backends.local.workbook.layout import FORMULA_TRIGGERS as TRIGGERS
 from sos_sync.backends.local.workbook.snapshot import copy_file, same_file
 from sos_sync.backends.local.xlsx import read_workbook
 from sos_sync.config.load import load_config
 from sos_sync.errors import ConfigError, UsageError
-from sos_sync.ops.export import TRIGGERS, export_tracker
 from sos_sync.tracker.schema import TabData, TabSpec, all_tabs
 
 BACKUPS_DIR = "backups"
@@ -98,6 +98,8 @@ def take_snapshot(workspace: Path, today: dt.date, keep: int) -> Path | None:
             return None
         copy_file(source, target)
     else:
+        from sos_sync.ops.export import export_tracker  # openpyxl: not for a local night
+
         export_tracker(workspace, target)
     for _day, path in list_snapshots(workspace)[keep:]:
         if path != target:

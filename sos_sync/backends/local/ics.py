@@ -22,10 +22,12 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from sos_sync.domain.calendar import LONDON, CalendarEvent
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//sos-sync//Schools of Sanctuary//EN"
 UID_SUFFIX = "@sos-sync"
@@ -146,6 +148,8 @@ def read_ics_entries(path: Path) -> dict[str, IcsEntry]:
         data = path.read_bytes()
     except FileNotFoundError:
         return {}
+    import icalendar  # imported when a calendar file is read or written, not for every night
+
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError:
@@ -172,6 +176,8 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 def _vevent(
     e: CalendarEvent, sequence: int, stamp: dt.datetime, cancelled: bool, style: IcsStyle
 ) -> icalendar.Event:
+    import icalendar
+
     vevent = icalendar.Event()
     vevent.add("uid", uid_for(e.key, style.namespace))
     vevent.add("dtstamp", stamp)
@@ -226,6 +232,8 @@ def render_ics(
     ordered = sorted(
         [(e, False) for e in wanted] + gone, key=lambda i: (i[0].start.isoformat()[:10], i[0].key)
     )
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

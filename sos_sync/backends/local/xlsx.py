@@ -27,10 +27,8 @@ from typing import BinaryIO
 
 from python_calamine import CalamineWorkbook
 
-from sos_sync.backends.local.workbook.first import write_first
 from sos_sync.backends.local.workbook.package import Found, Package, read_package, resolve_tabs
 from sos_sync.backends.local.workbook.patch import patch_workbook
-from sos_sync.backends.local.workbook.upgrade import upgrade
 from sos_sync.errors import Permanent
 from sos_sync.files import atomic_write_bytes
 from sos_sync.tracker.table import TabData, TabPlan, TabSpec, cell_text
@@ -146,6 +144,8 @@ class XlsxTracker:
         if by_tab or not self.path.exists():
             self._remove_leftovers()
         if not self.path.exists():
+            from sos_sync.backends.local.workbook.first import write_first  # xlsxwriter: once
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with _replacing(self.path) as (tmp, _fh):
                 written = write_first(tmp, tabs, by_tab, self.leads, self.renewal_days)
@@ -155,6 +155,8 @@ class XlsxTracker:
             return 0
         cur = self._current(tabs)
         if any(t.name not in cur.found or not cur.found[t.name].laid_out for t in tabs):
+            from sos_sync.backends.local.workbook.upgrade import upgrade  # openpyxl: rarely
+
             data, written = upgrade(
                 self.path.read_bytes(), tabs, by_tab, cur.found, self.leads, self.renewal_days
             )

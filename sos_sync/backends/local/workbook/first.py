@@ -19,7 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from sos_sync.backends.local.workbook import layout as L
 from sos_sync.tracker.table import CellKind, Column, TabPlan, TabSpec, typed_value
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_TRIGGERS = L.FORMULA_TRIGGERS
 _NUM = {"date": L.DATE_FORMAT, "datetime": L.DATETIME_FORMAT}
 
 
