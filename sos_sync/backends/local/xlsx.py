@@ -16,6 +16,7 @@ lead renamed is still the same tab (`workbook/package.py`).
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import zipfile
@@ -23,15 +24,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from python_calamine import CalamineWorkbook
 
+from sos_sync.backends.local.parse_cache import ParseCache, digest, file_still
 from sos_sync.backends.local.workbook.package import Found, Package, read_package, resolve_tabs
 from sos_sync.backends.local.workbook.patch import patch_workbook
 from sos_sync.errors import Permanent
 from sos_sync.files import atomic_write_bytes
 from sos_sync.tracker.table import TabData, TabPlan, TabSpec, cell_text
+
+CACHE_NAME = "tracker"
 
 
 def _damaged(path: Path, exc: Exception) -> Permanent:
@@ -56,31 +60,60 @@ def _stamp(path: Path) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _read(path: Path, tabs: Sequence[TabSpec]) -> _Read:
+def _text_rows(wb: CalamineWorkbook, sheet: str) -> TabData:
+    rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    if not rows:
+        return TabData([], [])
+    text = [[v if v.__class__ is str else cell_text(v) for v in row] for row in rows]
+    return TabData(text[0], text[1:])
+
+
+def _read(path: Path, tabs: Sequence[TabSpec], cache: ParseCache | None = None) -> _Read:
+    """Every tab of the file; the night before's parse when the file's bytes are the same."""
     try:
         stamp = _stamp(path)
-        with zipfile.ZipFile(path) as zf:
+        data = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             pkg = read_package(zf)
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # zipfile and calamine raise their own types for a damaged file
+    except Exception as exc:  # zipfile raises its own types for a damaged file
         raise _damaged(path, exc) from exc
+    names = [t.name for t in tabs]
+    key = digest(data, CACHE_NAME, *names)
+    opened: list[CalamineWorkbook] = []
+
+    def book() -> CalamineWorkbook:
+        if not opened:
+            try:
+                opened.append(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+            except Exception as exc:  # calamine raises its own types for a damaged file
+                raise _damaged(path, exc) from exc
+        return opened[0]
 
     def header_of(name: str) -> list[str]:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=1)
+        rows = book().get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=1)
         return [cell_text(v) for v in rows[0]] if rows else []
 
     found = resolve_tabs(pkg, tabs, header_of)
-    out: dict[str, TabData | None] = {t.name: None for t in tabs}
-    for t in tabs:
-        if t.name not in found:
-            continue
-        rows = wb.get_sheet_by_name(found[t.name].sheet).to_python(skip_empty_area=False)
-        if not rows:
-            out[t.name] = TabData([], [])
-            continue
-        text = [[cell_text(v) for v in row] for row in rows]
-        out[t.name] = TabData(text[0], text[1:])
+    kept = cache.get(CACHE_NAME, key) if cache is not None else None
+    if isinstance(kept, dict) and sorted(kept) == sorted(names):
+        out = {n: None if t is None else TabData(t[0], t[1]) for n, t in kept.items()}
+        return _Read(stamp, pkg, found, out)
+    out = {t.name: None for t in tabs}
+    try:
+        for t in tabs:
+            if t.name in found:
+                out[t.name] = _text_rows(book(), found[t.name].sheet)
+    except Permanent:
+        raise
+    except Exception as exc:  # calamine raises its own types for a damaged file
+        raise _damaged(path, exc) from exc
+    if cache is not None:
+        cache.stage(CACHE_NAME, key, _payload(out), file_still(path, key, CACHE_NAME, *names))
     return _Read(stamp, pkg, found, out)
+
+
+def _payload(tabs: Mapping[str, TabData | None]) -> dict[str, Any]:
+    return {n: None if t is None else [t.header, t.rows] for n, t in tabs.items()}
 
 
 def read_workbook(path: Path, tabs: Sequence[TabSpec]) -> dict[str, TabData | None]:
@@ -109,10 +142,17 @@ def _replacing(path: Path) -> Iterator[tuple[Path, BinaryIO]]:
 class XlsxTracker:
     """`tracker.xlsx` in the workspace."""
 
-    def __init__(self, path: Path, leads: Sequence[str] = (), renewal_days: int = 90) -> None:
+    def __init__(
+        self,
+        path: Path,
+        leads: Sequence[str] = (),
+        renewal_days: int = 90,
+        cache: ParseCache | None = None,
+    ) -> None:
         self.path = path
         self.leads = tuple(leads)
         self.renewal_days = renewal_days
+        self.cache = cache  # the night before's parse, while the file is byte for byte the same
         self._last: _Read | None = None
         self.last_apply = "none"  # what the last apply did: none, first, patch or upgrade
 
@@ -120,7 +160,7 @@ class XlsxTracker:
         if not self.path.exists():
             self._last = None
             return {t.name: None for t in tabs}
-        self._last = _read(self.path, tabs)
+        self._last = _read(self.path, tabs, self.cache)
         return self._last.tabs
 
     def _current(self, tabs: Sequence[TabSpec]) -> _Read:
@@ -132,7 +172,7 @@ class XlsxTracker:
             and set(last.tabs) >= {t.name for t in tabs}
         ):
             return last
-        return _read(self.path, tabs)
+        return _read(self.path, tabs, self.cache)
 
     def apply(self, tabs: Sequence[TabSpec], plans: Sequence[TabPlan]) -> int:
         """Write every plan into the workbook, replacing the file atomically; return cells written.
@@ -166,7 +206,29 @@ class XlsxTracker:
         with self.path.open("rb") as src, _replacing(self.path) as (_tmp, out):
             written = patch_workbook(src, out, cur.package, cur.found, cur.tabs, tabs, by_tab)
         self.last_apply, self._last = "patch", None
+        self._remember(tabs, cur, set(by_tab))
         return written
+
+    def _remember(self, tabs: Sequence[TabSpec], before: _Read, patched: set[str]) -> None:
+        """Keep the patched file's tabs for the next night: the sheets this night patched
+        read again, every other one as it was read (its part was copied byte for byte)."""
+        if self.cache is None:
+            return
+        names = [t.name for t in tabs]
+        try:
+            data = self.path.read_bytes()
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            out = {
+                n: _text_rows(book, before.found[n].sheet) if n in patched else before.tabs[n]
+                for n in names
+            }
+        except Exception:  # noqa: BLE001 - a cache never fails a night: the next one reads the file
+            self.cache.drop(CACHE_NAME)
+            return
+        key = digest(data, CACHE_NAME, *names)
+        self.cache.stage(
+            CACHE_NAME, key, _payload(out), file_still(self.path, key, CACHE_NAME, *names)
+        )
 
     def _remove_leftovers(self) -> None:
         """Temporary files a killed night left beside the tracker (never the tracker itself)."""
