@@ -88,17 +88,20 @@ def read_entries(path: Path, cache: ParseCache | None) -> dict[str, IcsEntry]:
     name = f"ics-{path.stem}"
     key = digest(data, name)
     kept = cache.get(name, key)
+    still = file_still(path, key, name)
     if isinstance(kept, list):
         try:
             entries = [_from_json(item) for item in kept]
-            return {e.event.key: e for e in entries}
         except (ValueError, TypeError, KeyError, IndexError):
             pass  # an entry this version cannot read: parse the file
+        else:
+            cache.keep(name, key, still)
+            return {e.event.key: e for e in entries}
     found = ics_entries(data)
     try:
         payload = [_to_json(e) for e in found.values()]
     except _Unnamed:
         cache.drop(name)
         return found
-    cache.stage(name, key, payload, file_still(path, key, name))
+    cache.stage(name, key, payload, still)
     return found

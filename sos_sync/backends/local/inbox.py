@@ -140,15 +140,18 @@ class InboxSource:
         if self.cache is None:
             return self._parse(contents)
         key = inbox_key(contents, self.forms, self.label)
+        still = inbox_still(self.inbox, self.forms, self.label, key, self.may_keep)
         kept = self.cache.get(CACHE_NAME, key)
         if kept is not None:
             try:
-                return from_json(kept)
+                result = from_json(kept)
             except (TypeError, KeyError, ValueError, AttributeError):
                 pass  # not an entry this version wrote: parse the exports
+            else:
+                self.cache.keep(CACHE_NAME, key, still)
+                return result
         result = self._parse(contents)
         if self.may_keep():
-            still = inbox_still(self.inbox, self.forms, self.label, key, self.may_keep)
             self.cache.stage(CACHE_NAME, key, to_json(result), still)
         else:
             self.cache.drop(CACHE_NAME)

@@ -39,7 +39,7 @@ def digest(data: bytes, *context: str) -> str:
 @dataclass
 class _Staged:
     key: str
-    text: str  # the payload as JSON, taken when staged (later edits to it don't count)
+    text: str | None  # the payload as JSON, taken when staged; None: the entry on disk
     still: Callable[[], bool]  # True while the file still holds what was parsed
 
 
@@ -57,7 +57,7 @@ class ParseCache:
     def get(self, name: str, key: str) -> Any | None:
         """The payload kept under `name` for `key`, or None (no entry, another key, damaged)."""
         staged = self._staged.get(name)
-        if staged is not None and staged.key == key:
+        if staged is not None and staged.key == key and staged.text is not None:
             return json.loads(staged.text)
         if self.folder is None:
             return None
@@ -80,6 +80,11 @@ class ParseCache:
         """Keep `payload` at the next `commit`, if `still()` then says its file is unchanged."""
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         self._staged[name] = _Staged(key, text, still)
+
+    def keep(self, name: str, key: str, still: Callable[[], bool]) -> None:
+        """The entry read for `key` stays at the next `commit` only if `still()` then says
+        its file is unchanged (a night that rewrote the file leaves no stale copy of it)."""
+        self._staged.setdefault(name, _Staged(key, None, still))
 
     def drop(self, name: str) -> None:
         """Remove the entry at the next `commit` (its file is gone or not to be mirrored)."""
@@ -104,6 +109,8 @@ class ParseCache:
                 if entry is None or not entry.still():
                     path.unlink(missing_ok=True)
                     continue
+                if entry.text is None:
+                    continue  # kept as it is
                 check = hashlib.sha256(entry.text.encode()).hexdigest()
                 atomic_write_text(path, f"{entry.key} {check}\n{entry.text}", mode=0o600)
             except OSError:

@@ -95,8 +95,11 @@ def _read(path: Path, tabs: Sequence[TabSpec], cache: ParseCache | None = None) 
 
     found = resolve_tabs(pkg, tabs, header_of)
     kept = cache.get(CACHE_NAME, key) if cache is not None else None
+    still = file_still(path, key, CACHE_NAME, *names)
     if isinstance(kept, dict) and sorted(kept) == sorted(names):
         out = {n: None if t is None else TabData(t[0], t[1]) for n, t in kept.items()}
+        if cache is not None:
+            cache.keep(CACHE_NAME, key, still)
         return _Read(stamp, pkg, found, out)
     out = {t.name: None for t in tabs}
     try:
@@ -108,7 +111,7 @@ def _read(path: Path, tabs: Sequence[TabSpec], cache: ParseCache | None = None) 
     except Exception as exc:  # calamine raises its own types for a damaged file
         raise _damaged(path, exc) from exc
     if cache is not None:
-        cache.stage(CACHE_NAME, key, _payload(out), file_still(path, key, CACHE_NAME, *names))
+        cache.stage(CACHE_NAME, key, _payload(out), still)
     return _Read(stamp, pkg, found, out)
 
 
