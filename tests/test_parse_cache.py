@@ -16,6 +16,7 @@ from helpers import TODAY, column_of, edit_tracker, row_of
 from sos_sync.backends.local.backend import LocalBackend
 from sos_sync.backends.local.ics import read_ics_entries
 from sos_sync.backends.local.parse_cache import FOLDER
+from sos_sync.backends.local.xlsx import XlsxTracker
 from sos_sync.config.load import load_config
 from sos_sync.domain.report import RunReport
 from sos_sync.ops.erase import erase
@@ -50,7 +51,7 @@ def _quiet_twice(ws: Path, sync: Sync) -> None:
 
 def test_a_night_keeps_its_parses_and_the_next_one_reads_them(workspace: Path, sync: Sync) -> None:
     _quiet_twice(workspace, sync)
-    for name in ("inbox", "tracker", "ics-calendar", "ics-calendar-attendees"):
+    for name in ("inbox", "tracker-Schools", "ics-calendar", "ics-calendar-attendees"):
         assert _entry(workspace, name).exists(), name
     fresh = _responses(workspace)
     # the entry is what the night reads: a (checksummed) change to it shows
@@ -79,6 +80,10 @@ def test_an_export_saved_again_with_other_bytes_is_read_again(workspace: Path, s
     assert len(after["catchup"]) == len(before["catchup"]) + 1
     report = sync(workspace)
     assert report.as_json()["responses"]["new"] == 1
+    # the patched sheets were read again for the next night, the others kept: as the file reads
+    config = load_config(workspace)
+    cached = LocalBackend(config).tracker.read_tabs(tab_specs(config))
+    assert cached == XlsxTracker(workspace / "tracker.xlsx").read_tabs(tab_specs(config))
 
 
 def test_a_tracker_edited_by_a_lead_is_read_again(workspace: Path, sync: Sync) -> None:
@@ -101,10 +106,10 @@ def test_a_damaged_or_foreign_entry_is_ignored(workspace: Path, sync: Sync) -> N
     fresh = _responses(workspace)
     config = load_config(workspace)
     tabs = LocalBackend(config).tracker.read_tabs(tab_specs(config))
-    inbox, tracker = _entry(workspace, "inbox"), _entry(workspace, "tracker")
+    inbox, tracker = _entry(workspace, "inbox"), _entry(workspace, "tracker-Schools")
     inbox.write_bytes(inbox.read_bytes()[:-40])  # cut short
     text = tracker.read_text(encoding="utf-8")
-    tracker.write_text(text.replace("Schools", "Schoolz", 1), encoding="utf-8")  # edited
+    tracker.write_text(text.replace('"URN"', '"URX"', 1), encoding="utf-8")  # edited
     assert _responses(workspace) == fresh
     assert LocalBackend(config).tracker.read_tabs(tab_specs(config)) == tabs
     _entry(workspace, "ics-calendar").write_text("not json at all", encoding="utf-8")

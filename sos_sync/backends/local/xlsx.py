@@ -24,18 +24,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from python_calamine import CalamineWorkbook
 
-from sos_sync.backends.local.parse_cache import ParseCache, digest, file_still
+from sos_sync.backends.local.parse_cache import ParseCache
+from sos_sync.backends.local.tracker_cache import FileKeys, entry_name, stored_digests, tab_keys
 from sos_sync.backends.local.workbook.package import Found, Package, read_package, resolve_tabs
 from sos_sync.backends.local.workbook.patch import patch_workbook
 from sos_sync.errors import Permanent
 from sos_sync.files import atomic_write_bytes
 from sos_sync.tracker.table import TabData, TabPlan, TabSpec, cell_text
-
-CACHE_NAME = "tracker"
 
 
 def _damaged(path: Path, exc: Exception) -> Permanent:
@@ -69,16 +68,15 @@ def _text_rows(wb: CalamineWorkbook, sheet: str) -> TabData:
 
 
 def _read(path: Path, tabs: Sequence[TabSpec], cache: ParseCache | None = None) -> _Read:
-    """Every tab of the file; the night before's parse when the file's bytes are the same."""
+    """Every tab of the file; a tab's parse of the night before while its sheet is the same."""
     try:
         stamp = _stamp(path)
         data = path.read_bytes()
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             pkg = read_package(zf)
+            stored = stored_digests(data, zf) if cache is not None else {}
     except Exception as exc:  # zipfile raises its own types for a damaged file
         raise _damaged(path, exc) from exc
-    names = [t.name for t in tabs]
-    key = digest(data, CACHE_NAME, *names)
     opened: list[CalamineWorkbook] = []
 
     def book() -> CalamineWorkbook:
@@ -94,29 +92,29 @@ def _read(path: Path, tabs: Sequence[TabSpec], cache: ParseCache | None = None) 
         return [cell_text(v) for v in rows[0]] if rows else []
 
     found = resolve_tabs(pkg, tabs, header_of)
-    kept = cache.get(CACHE_NAME, key) if cache is not None else None
-    still = file_still(path, key, CACHE_NAME, *names)
-    if isinstance(kept, dict) and sorted(kept) == sorted(names):
-        out = {n: None if t is None else TabData(t[0], t[1]) for n, t in kept.items()}
-        if cache is not None:
-            cache.keep(CACHE_NAME, key, still)
-        return _Read(stamp, pkg, found, out)
-    out = {t.name: None for t in tabs}
+    keys = tab_keys(stored, pkg, found) if cache is not None else {}
+    now = FileKeys(path, found)
+    out: dict[str, TabData | None] = {t.name: None for t in tabs}
     try:
         for t in tabs:
-            if t.name in found:
-                out[t.name] = _text_rows(book(), found[t.name].sheet)
+            if t.name not in found:
+                continue
+            key = keys.get(t.name, "")
+            kept = cache.get(entry_name(t.name), key) if cache is not None and key else None
+            if isinstance(kept, list) and len(kept) == 2:
+                out[t.name] = TabData(kept[0], kept[1])
+                if cache is not None:
+                    cache.keep(entry_name(t.name), key, now.still(t.name, key))
+                continue
+            tab = out[t.name] = _text_rows(book(), found[t.name].sheet)
+            if cache is not None and key:
+                payload = [tab.header, tab.rows]
+                cache.stage(entry_name(t.name), key, payload, now.still(t.name, key))
     except Permanent:
         raise
     except Exception as exc:  # calamine raises its own types for a damaged file
         raise _damaged(path, exc) from exc
-    if cache is not None:
-        cache.stage(CACHE_NAME, key, _payload(out), still)
     return _Read(stamp, pkg, found, out)
-
-
-def _payload(tabs: Mapping[str, TabData | None]) -> dict[str, Any]:
-    return {n: None if t is None else [t.header, t.rows] for n, t in tabs.items()}
 
 
 def read_workbook(path: Path, tabs: Sequence[TabSpec]) -> dict[str, TabData | None]:
@@ -213,25 +211,26 @@ class XlsxTracker:
         return written
 
     def _remember(self, tabs: Sequence[TabSpec], before: _Read, patched: set[str]) -> None:
-        """Keep the patched file's tabs for the next night: the sheets this night patched
-        read again, every other one as it was read (its part was copied byte for byte)."""
+        """Keep the sheets this night patched for the next night (read again from the new
+        file); every other sheet's part was copied byte for byte, its entry still holds."""
         if self.cache is None:
             return
-        names = [t.name for t in tabs]
         try:
             data = self.path.read_bytes()
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                keys = tab_keys(stored_digests(data, zf), before.package, before.found)
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            out = {
-                n: _text_rows(book, before.found[n].sheet) if n in patched else before.tabs[n]
-                for n in names
-            }
+            now = FileKeys(self.path, before.found)
+            for t in tabs:
+                if t.name in patched and t.name in keys:
+                    tab = _text_rows(book, before.found[t.name].sheet)
+                    still = now.still(t.name, keys[t.name])
+                    self.cache.stage(
+                        entry_name(t.name), keys[t.name], [tab.header, tab.rows], still
+                    )
         except Exception:  # noqa: BLE001 - a cache never fails a night: the next one reads the file
-            self.cache.drop(CACHE_NAME)
-            return
-        key = digest(data, CACHE_NAME, *names)
-        self.cache.stage(
-            CACHE_NAME, key, _payload(out), file_still(self.path, key, CACHE_NAME, *names)
-        )
+            for t in tabs:
+                self.cache.drop(entry_name(t.name))
 
     def _remove_leftovers(self) -> None:
         """Temporary files a killed night left beside the tracker (never the tracker itself)."""
