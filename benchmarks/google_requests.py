@@ -32,7 +32,7 @@ from sos_sync.domain.forms import FORM_KINDS
 from sos_sync.domain.report import RunReport
 from sos_sync.emulator import start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
-from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
+from sos_sync.ops.demo_google import seed_responses, seed_world, set_config, use_world
 from sos_sync.ops.sample import DEMO_TODAY, generate_inbox
 from sos_sync.ops.workspace import init_workspace
 from sos_sync.run.sync import run_sync
@@ -145,18 +145,7 @@ def main() -> None:
         try:
             admin = EmulatorAdmin(emu.base_url)
             world = seed_world(emu, config, lead_entries=False)
-            values: dict[str, dict[str, str]] = {
-                "": {"backend": "google"},
-                "google": {
-                    "spreadsheet_id": world["spreadsheet_id"],
-                    "calendar_id": world["calendar_id"],
-                    "documents_folder_id": world["documents_folder_id"],
-                    "base_url": emu.base_url,
-                },
-            }
-            for kind in FORM_KINDS:
-                values[f"forms.{kind}"] = {"form_id": world["forms"][kind]}
-            set_config(ws / CONFIG_NAME, values)
+            use_world(ws, world, emu.base_url)
             # the core night: documents off (each document is its own Drive upload)
             cfg = ws / CONFIG_NAME
             cfg.write_text(cfg.read_text() + "\n[documents]\nmax_per_night = 0\n")

@@ -17,12 +17,11 @@ from helpers import small_docx
 from sos_sync.backends.base import Backend, Check, ResponsesRead
 from sos_sync.backends.factory import make_backend
 from sos_sync.backends.memory.backend import MemoryBackend
-from sos_sync.config.load import CONFIG_NAME, load_config
+from sos_sync.config.load import load_config
 from sos_sync.domain.calendar import CalendarEvent
-from sos_sync.domain.forms import FORM_KINDS
 from sos_sync.emulator import RunningEmulator
 from sos_sync.ops.demo import prepare_demo
-from sos_sync.ops.demo_google import seed_world, set_config
+from sos_sync.ops.demo_google import seed_world, use_world
 from sos_sync.ops.workspace import init_workspace
 from sos_sync.tracker.schema import SCHOOLS, CellWrite, RowWrite, TabPlan
 
@@ -32,19 +31,7 @@ KINDS = ["memory", "local", "google"]
 def _google(emulator: RunningEmulator, folder: Path) -> Backend:
     ws = prepare_demo(folder)
     world = seed_world(emulator, load_config(ws), lead_entries=False)
-    values = {
-        "": {"backend": "google"},
-        "google": {
-            "spreadsheet_id": world["spreadsheet_id"],
-            "calendar_id": world["calendar_id"],
-            "documents_folder_id": world["documents_folder_id"],
-            "base_url": emulator.base_url,
-        },
-    }
-    for kind in FORM_KINDS:
-        values[f"forms.{kind}"] = {"form_id": world["forms"][kind]}
-    set_config(ws / CONFIG_NAME, values)
-    return make_backend(load_config(ws))
+    return make_backend(use_world(ws, world, emulator.base_url))
 
 
 @pytest.fixture(params=KINDS)

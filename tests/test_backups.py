@@ -16,15 +16,14 @@ from helpers import TODAY, column_of, edit_tracker, row_of
 from sos_sync.backends.google.backend import GoogleBackend
 from sos_sync.backends.google.retry import Pacer
 from sos_sync.backends.google.transport import emulator_credentials, sheets_client
-from sos_sync.config.load import CONFIG_NAME, load_config
-from sos_sync.domain.forms import FORM_KINDS
+from sos_sync.config.load import load_config
 from sos_sync.domain.report import RunReport
 from sos_sync.emulator import start_in_thread
 from sos_sync.emulator.client import EmulatorAdmin
 from sos_sync.errors import UsageError
 from sos_sync.ops.backups import restore_check, take_snapshot
 from sos_sync.ops.demo import prepare_demo
-from sos_sync.ops.demo_google import seed_responses, seed_world, set_config
+from sos_sync.ops.demo_google import seed_responses, seed_world, use_world
 from sos_sync.ops.sample import forms_timestamp
 from sos_sync.run.sync import run_sync
 from sos_sync.tracker.schema import all_tabs
@@ -294,19 +293,7 @@ def test_restore_check_reads_a_google_sheet_tracker(tmp_path: Path) -> None:
     try:
         ws = prepare_demo(tmp_path / "ws")
         world = seed_world(emu, load_config(ws), lead_entries=True)
-        values: dict[str, dict[str, str]] = {
-            "": {"backend": "google"},
-            "google": {
-                "spreadsheet_id": world["spreadsheet_id"],
-                "calendar_id": world["calendar_id"],
-                "documents_folder_id": world["documents_folder_id"],
-                "base_url": emu.base_url,
-            },
-        }
-        for kind in FORM_KINDS:
-            values[f"forms.{kind}"] = {"form_id": world["forms"][kind]}
-        set_config(ws / CONFIG_NAME, values)
-        config = load_config(ws)
+        config = use_world(ws, world, emu.base_url)
         seed_responses(emu, EmulatorAdmin(emu.base_url), config, world["forms"])
         run_sync(ws, TODAY, backend=GoogleBackend(config, pacer=Pacer(600, 100)), config=config)
 

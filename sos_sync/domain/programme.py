@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -180,3 +182,62 @@ def dump_programme(programme: Programme, header: str = "") -> str:
     }
     lines = [f"# {line}".rstrip() for line in header.splitlines()] if header else []
     return ("\n".join(lines) + "\n\n" if lines else "") + tomli_w.dumps(doc)
+
+
+@dataclass(frozen=True)
+class LabelChanges:
+    """How the sign-up form's event choices change: labels added, removed and renamed."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()  # (old label, new label): the same event
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.renamed)
+
+    def phrases(self, to_do: bool = False) -> list[str]:
+        """`added 'X'`, `removed 'Y'`, `renamed 'A' -> 'B'`, in that order (`to_do`:
+        `add 'X'`, `remove 'Y'`, `rename 'A' -> 'B'`)."""
+        add, remove, rename = (
+            ("add", "remove", "rename") if to_do else ("added", "removed", "renamed")
+        )
+        return [
+            *(f"{add} '{x}'" for x in self.added),
+            *(f"{remove} '{x}'" for x in self.removed),
+            *(f"{rename} '{a}' -> '{b}'" for a, b in self.renamed),
+        ]
+
+
+def label_changes(
+    before: Sequence[str], after: Sequence[str], programme: Programme
+) -> LabelChanges:
+    """What turns the choices `before` into `after`; a label taken off whose event now
+    offers a new label (it is one of the event's `former_labels`) is a rename."""
+    gone = [x for x in before if x not in after]
+    came = [x for x in after if x not in before]
+    by_label = programme.by_label()
+    renamed: list[tuple[str, str]] = []
+    for old in gone:
+        event = by_label.get(old)
+        if event is not None and event.form_label in came and event.form_label != old:
+            renamed.append((old, event.form_label))
+            came.remove(event.form_label)
+    olds = {a for a, _ in renamed}
+    return LabelChanges(tuple(came), tuple(x for x in gone if x not in olds), tuple(renamed))
+
+
+@dataclass(frozen=True)
+class SignupFormNews:
+    """What a night did about the sign-up form's event choices (the morning report says it).
+
+    `by_hand`: the workspace has no form sos-sync can edit (the local backend); a lead
+    makes `changes` by hand. `error`: the form could not be changed tonight (said in plain
+    words); the next night tries again. `left_on`: see below.
+    """
+
+    changes: LabelChanges
+    by_hand: bool = False
+    error: str = ""
+    # no event is to come, and a Google Form cannot offer no choice: these (events that
+    # are over) stay on the form until the programme has events to come
+    left_on: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sos_sync.domain.programme import SignupFormNews
 from sos_sync.domain.responses import Problem
 from sos_sync.tracker.schema import TabPlan
 
@@ -83,6 +84,8 @@ class RunReport:
     problems: tuple[Problem, ...] = field(default=(), compare=False)
     new_problems: tuple[Problem, ...] = field(default=(), compare=False)
     tab_plans: tuple[TabPlan, ...] = field(default=(), compare=False)
+    # the sign-up form's choices after the programme changed (filled in by run.nightly)
+    signup_form: SignupFormNews | None = field(default=None, compare=False)
 
     @property
     def responses_new(self) -> int:

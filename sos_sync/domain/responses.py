@@ -102,8 +102,8 @@ class Response:
     def key(self) -> str:
         return self.raw.response_id
 
-    @property
-    def day(self) -> dt.date | None:
+    @functools.cached_property
+    def day(self) -> dt.date | None:  # worked out once: the plan asks for it many times
         return self.submitted.astimezone(LONDON).date() if self.submitted else None
 
 

@@ -20,8 +20,9 @@ Fenced like moto: it imports nothing else from sos_sync, and has no import cycle
   `request`, `discovery` (routes and validation from googleapiclient's discovery documents),
   `fields`; `router` (one API call), `server` (HTTP only), `batch`, `admin` (`/_emulator/`).
 - per API, model apart from HTTP handlers:
-  Sheets `grid`/`a1`/`cells`/`sheets_view`/`sheets_batch`/`sheets_tabs`/`sheets_ranges`/
-  `sheets_cells`/`sheets_metadata` | `sheets`, `sheets_values`;
+  Sheets `grid`/`a1`/`cells`/`sheets_view`/`sheets_batch` (requests from `sheets_tabs`,
+  `sheets_dimensions`, `sheets_ranges`, `sheets_named`, `sheets_layout`, `sheets_cells`,
+  `sheets_metadata`) | `sheets`, `sheets_values`;
   Drive `drive_models`/`drive_query`/`doc_import` | `drive`, `drive_sharing`;
   Docs `docs_models` | `docs`; Calendar `calendar_models` | `calendar`; Forms `forms`.
 - clients: `client` (admin API), `clients` (gspread / googleapiclient for tests), `cli`.

@@ -14,7 +14,7 @@
 | POST /_emulator/calendars | `{id, summary?, timeZone?}` | calendar |
 | GET /_emulator/calendars/{id}/notifications | - | invitation e-mails Google would have sent |
 | POST /_emulator/drive/folders | `{id?, name, parents?}` | File |
-| POST /_emulator/drive/files/{id}/invisible-change | - | File (its `version` moved, nothing else) |
+| POST /_emulator/drive/files/{id}/invisible-change | `{"modifiedTime": bool}` | File (its `version` moved, and `modifiedTime` when asked; never its content) |
 | POST /_emulator/drive/files/{id}/private | `{"private": bool}` | File (private: Sheets answers 403) |
 | POST /_emulator/drive/shared-drives | `{id?, name}` | Drive |
 | GET /_emulator/stats, POST /_emulator/stats/reset, GET /_emulator/log?since=N | - | counters / log |
@@ -192,7 +192,7 @@ def _file_hook(state: Any, file_id: str, hook: str, body: dict[str, Any]) -> dic
     if file_id not in state.files:
         raise AdminError(404, f"file {file_id} not found")
     if hook == "invisible-change":
-        entry = drive.invisible_change(state, file_id)
+        entry = drive.invisible_change(state, file_id, bool(body.get("modifiedTime")))
     else:
         entry = state.files[file_id]
         entry["private"] = bool(body.get("private", True))

@@ -1,7 +1,7 @@
 """Cell values: RAW vs USER_ENTERED input, and FORMATTED / UNFORMATTED / FORMULA rendering.
 
-A stored cell is `{"v": value}` plus `"f"` (the formula text) for formulas and `"d"` (the date
-style) for dates typed as dates. RAW keeps text as text (`"=1+1"`, `"0123"`); USER_ENTERED turns
+A stored cell is `{"v": value}` plus `"f"` (the formula text) for formulas, `"d"` (the date
+style) for dates typed as dates and `"n"` for its note (a cell with only a note has no `"v"`). RAW keeps text as text (`"=1+1"`, `"0123"`); USER_ENTERED turns
 `=...` into a formula, `0123` into 123, `2024-05-19` into a date serial, `TRUE` into a boolean.
 
 The spreadsheet's locale decides how typed dates are read (`5/19/2024` is a date in en_US and
@@ -138,7 +138,7 @@ def _date_text(serial: float, style: str, locale: str) -> str:
 
 def formatted(cell: Cell | None, locale: str = "en_GB") -> str:
     """FORMATTED_VALUE: what the cell shows in a spreadsheet of this locale."""
-    if cell is None:
+    if cell is None or "v" not in cell:
         return ""
     value = cell["v"]
     if isinstance(value, bool):
@@ -158,7 +158,7 @@ def unformatted(
     cell: Cell | None, date_render: str = "SERIAL_NUMBER", locale: str = "en_GB"
 ) -> Any:
     """UNFORMATTED_VALUE: numbers as numbers, dates as serials (or strings when asked)."""
-    if cell is None:
+    if cell is None or "v" not in cell:
         return ""
     value = cell["v"]
     if "d" in cell and date_render == "FORMATTED_STRING":

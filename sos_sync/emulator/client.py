@@ -244,9 +244,12 @@ class EmulatorAdmin:
         return self.add_fault("error", status=403, resource=resource_id, count=count)
 
     # Google's own doings --------------------------------------------------------------------
-    def invisible_change(self, file_id: str) -> dict[str, Any]:
-        """Move a Drive file's `version` as Google does for changes nobody sees."""
-        return self._call("POST", f"drive/files/{file_id}/invisible-change")
+    def invisible_change(self, file_id: str, modified_time: bool = False) -> dict[str, Any]:
+        """Move a Drive file's `version` (and its `modifiedTime` when asked) as Google does for
+        changes that leave the content as it was."""
+        return self._call(
+            "POST", f"drive/files/{file_id}/invisible-change", {"modifiedTime": modified_time}
+        )
 
     def make_private(self, file_id: str, private: bool = True) -> dict[str, Any]:
         """Take the file away from the caller (Sheets then answers 403, not 404)."""

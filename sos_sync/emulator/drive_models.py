@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import time
 from typing import Any
 
 from sos_sync.emulator.errors import ApiError
@@ -132,9 +133,16 @@ def ensure_root(state: State) -> dict[str, Any]:
     return state.files[ROOT_ID]  # type: ignore[no-any-return]
 
 
-def invisible_change(state: State, file_id: str) -> dict[str, Any]:
+def invisible_change(state: State, file_id: str, modified: bool = False) -> dict[str, Any]:
     """A change Google makes without a person seeing it (a comment resolved, a permission, a
-    viewer's cursor): the version moves, the content does not."""
+    viewer's cursor): the version moves, the content does not; `modified`: so does
+    `modifiedTime` (a change that touches the file but not its text)."""
     entry = state.files[file_id]
     entry["version"] = str(int(entry.get("version", "1")) + 1)
+    if modified:
+        stamp = now_rfc3339()
+        while stamp == entry.get("modifiedTime"):  # a new time, even within the millisecond
+            time.sleep(0.001)
+            stamp = now_rfc3339()
+        entry["modifiedTime"] = stamp
     return entry  # type: ignore[no-any-return]

@@ -3,7 +3,7 @@
 A spreadsheet is `{"spreadsheetId", "properties", "sheets": [...], "developerMetadata": [...]}`;
 a sheet is `{"properties", "rows": [[cell or None]], "protectedRanges", "conditionalFormats",
 "dataValidations", "charts"}`. Row developer metadata lives on the spreadsheet with its
-dimension range and moves when rows are inserted or deleted.
+dimension range and moves when rows are inserted or deleted (`sheets_dimensions`).
 """
 
 from __future__ import annotations
@@ -167,16 +167,42 @@ class Resolved:
 
 
 def resolve(book: dict[str, Any], text: str) -> Resolved:
-    """Parse an A1 range and find its sheet (the first sheet when none is named)."""
-    parsed = a1.parse(text)
+    """Parse an A1 range and find its sheet (the first sheet when none is named); a named
+    range's name (`MyRange`, or `'Sheet1'!MyRange` as gspread sends it) stands for its range."""
+    try:
+        parsed = a1.parse(text)
+    except ApiError:
+        return _named(book, text)
     if parsed.sheet is None:
         sheet = ordered_sheets(book)[0]
     else:
         found = sheet_by_title(book, parsed.sheet)
         if found is None:
-            raise a1.unparsable(text)
+            return _named(book, text)
         sheet = found
     return Resolved(sheet, parsed, text)
+
+
+def _named(book: dict[str, Any], text: str) -> Resolved:
+    name = text.rpartition("!")[2].strip().casefold()
+    for named in book.get("namedRanges", []):
+        if named["name"].casefold() == name:
+            span = named.get("range") or {}
+            sheet = sheet_by_id(book, span.get("sheetId", 0))
+            if sheet is None:
+                break
+            box = (span.get(k) for k in ("startRowIndex", "startColumnIndex"))
+            row0, col0 = (int(v or 0) for v in box)
+            parsed = a1.A1(
+                sheet["properties"]["title"],
+                row0,
+                col0,
+                span.get("endRowIndex"),
+                span.get("endColumnIndex"),
+                whole_sheet=False,
+            )
+            return Resolved(sheet, parsed, text)
+    raise a1.unparsable(text)
 
 
 def get_cell(sheet: dict[str, Any], row: int, col: int) -> Cell | None:
@@ -188,6 +214,14 @@ def get_cell(sheet: dict[str, Any], row: int, col: int) -> Cell | None:
     if col >= len(line):
         return None
     return line[col]  # type: ignore[no-any-return]
+
+
+def put_value(sheet: dict[str, Any], row: int, col: int, cell: Cell | None) -> None:
+    """Write a cell's value (None clears it), keeping the note on the cell."""
+    old = get_cell(sheet, row, col)
+    if old is not None and "n" in old:
+        cell = {**(cell or {}), "n": old["n"]}
+    set_cell(sheet, row, col, cell)
 
 
 def set_cell(sheet: dict[str, Any], row: int, col: int, cell: Cell | None) -> None:
@@ -214,91 +248,9 @@ def last_data_row(sheet: dict[str, Any]) -> int:
     """Index after the last row holding any value."""
     rows = sheet["rows"]
     for index in range(len(rows) - 1, -1, -1):
-        if any(c is not None for c in rows[index]):
+        if any(c is not None and "v" in c for c in rows[index]):
             return index + 1
     return 0
-
-
-def insert_rows(book: dict[str, Any], sheet: dict[str, Any], at: int, count: int) -> None:
-    """Insert empty rows before `at`; row metadata below moves down with its rows."""
-    rows = sheet["rows"]
-    if at < len(rows):
-        rows[at:at] = [[] for _ in range(count)]
-    sheet["properties"]["gridProperties"]["rowCount"] += count
-    _shift_metadata(book, sheet, "ROWS", at, count)
-
-
-def insert_columns(book: dict[str, Any], sheet: dict[str, Any], at: int, count: int) -> None:
-    """Insert empty columns before `at`."""
-    for line in sheet["rows"]:
-        if at < len(line):
-            line[at:at] = [None] * count
-    sheet["properties"]["gridProperties"]["columnCount"] += count
-    _shift_metadata(book, sheet, "COLUMNS", at, count)
-
-
-def delete_rows(book: dict[str, Any], sheet: dict[str, Any], start: int, end: int) -> None:
-    """Delete rows [start, end); metadata on them is deleted, metadata below moves up."""
-    del sheet["rows"][start:end]
-    sheet["properties"]["gridProperties"]["rowCount"] -= end - start
-    _delete_metadata_span(book, sheet, "ROWS", start, end)
-
-
-def delete_columns(book: dict[str, Any], sheet: dict[str, Any], start: int, end: int) -> None:
-    """Delete columns [start, end)."""
-    for line in sheet["rows"]:
-        del line[start:end]
-    sheet["properties"]["gridProperties"]["columnCount"] -= end - start
-    _delete_metadata_span(book, sheet, "COLUMNS", start, end)
-
-
-def _dimension_metadata(
-    book: dict[str, Any], sheet: dict[str, Any], dimension: str
-) -> list[dict[str, Any]]:
-    sheet_id = sheet["properties"]["sheetId"]
-    found = []
-    for meta in book.get("developerMetadata", []):
-        span = meta["location"].get("dimensionRange")
-        if span and span.get("sheetId") == sheet_id and span.get("dimension") == dimension:
-            found.append(meta)
-    return found
-
-
-def _shift_metadata(
-    book: dict[str, Any], sheet: dict[str, Any], dimension: str, at: int, count: int
-) -> None:
-    for meta in _dimension_metadata(book, sheet, dimension):
-        span = meta["location"]["dimensionRange"]
-        if span["startIndex"] >= at:
-            span["startIndex"] += count
-            span["endIndex"] += count
-        elif span["endIndex"] > at:
-            span["endIndex"] += count
-
-
-def _delete_metadata_span(
-    book: dict[str, Any], sheet: dict[str, Any], dimension: str, start: int, end: int
-) -> None:
-    count = end - start
-    keep = []
-    doomed = {id(m) for m in _dimension_metadata(book, sheet, dimension)}
-    for meta in book.get("developerMetadata", []):
-        if id(meta) not in doomed:
-            keep.append(meta)
-            continue
-        span = meta["location"]["dimensionRange"]
-        s, e = span["startIndex"], span["endIndex"]
-        if s >= start and e <= end:
-            continue  # its rows are gone, so is it
-        if s >= end:
-            span["startIndex"], span["endIndex"] = s - count, e - count
-        else:
-            overlap = max(0, min(e, end) - max(s, start))
-            span["endIndex"] = e - overlap
-            if s > start:
-                span["startIndex"] = start
-        keep.append(meta)
-    book["developerMetadata"] = keep
 
 
 class Invalid(Exception):

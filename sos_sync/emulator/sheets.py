@@ -4,24 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sos_sync.emulator import fields, grid
+from sos_sync.emulator import fields, grid, proto_json
 from sos_sync.emulator.drive_models import SHEET, register_file
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
 from sos_sync.emulator.sheets_batch import batch_update
 from sos_sync.emulator.sheets_metadata import lookup_matches, public_metadata
-from sos_sync.emulator.sheets_view import public_spreadsheet
+from sos_sync.emulator.sheets_view import public_spreadsheet, trim_grid_data
 
 
 def spreadsheets_get(req: Request) -> tuple[int, Any]:
     """GET /v4/spreadsheets/{id}"""
     book = grid.spreadsheet(req.state, req.param("spreadsheetId"))
-    only = None
+    only: dict[int, list[grid.Resolved | None]] | None = None
     if req.args("ranges"):
-        only = {
-            grid.resolve(book, text).sheet["properties"]["sheetId"] for text in req.args("ranges")
-        }
-    return 200, public_spreadsheet(book, _wants_grid(req), only)
+        only = {}
+        for text in req.args("ranges"):
+            box = grid.resolve(book, text)
+            box.check_inside()
+            boxes = only.setdefault(box.sheet["properties"]["sheetId"], [])
+            boxes.append(None if box.parsed.whole_sheet else box)
+    reply = public_spreadsheet(book, _wants_grid(req), only)
+    mask = req.arg("fields")
+    if mask:
+        reply = fields.apply(proto_json.omit_defaults(reply), fields.parse(mask))
+        trim_grid_data(reply)
+    return 200, reply
 
 
 def _wants_grid(req: Request) -> bool:

@@ -9,7 +9,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sos_sync.emulator import grid, sheets_metadata, sheets_ranges, sheets_tabs
+from sos_sync.emulator import (
+    grid,
+    sheets_cells,
+    sheets_layout,
+    sheets_metadata,
+    sheets_named,
+    sheets_ranges,
+    sheets_tabs,
+)
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.grid import Invalid, Kind
 from sos_sync.emulator.state import State
@@ -21,11 +29,7 @@ NO_OPS = frozenset(
         "updateBorders",
         "autoResizeDimensions",
         "updateDimensionProperties",
-        "mergeCells",
-        "unmergeCells",
         "formatCells",
-        "setBasicFilter",
-        "clearBasicFilter",
         "updateCellsFormat",
     }
 )
@@ -39,6 +43,9 @@ KINDS: dict[str, Kind] = {
     **sheets_tabs.KINDS,
     **sheets_metadata.KINDS,
     **sheets_ranges.KINDS,
+    **sheets_named.KINDS,
+    **sheets_layout.KINDS,
+    **sheets_cells.KINDS,
     **{name: _no_op for name in NO_OPS},
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sos_sync.emulator import grid
+from sos_sync.emulator import grid, sheets_dimensions
 from sos_sync.emulator.grid import Invalid, Kind, set_path
 from sos_sync.emulator.state import State
 
@@ -42,6 +42,9 @@ def _delete_sheet(state: State, book: dict[str, Any], body: dict[str, Any]) -> d
     for index, other in enumerate(grid.ordered_sheets(book)):
         other["properties"]["index"] = index
     sheet_id = sheet["properties"]["sheetId"]
+    book["namedRanges"] = [  # its named ranges go with it
+        n for n in book.get("namedRanges", []) if n["range"].get("sheetId", 0) != sheet_id
+    ]
     book["developerMetadata"] = [
         m
         for m in book.get("developerMetadata", [])
@@ -110,11 +113,11 @@ def _insert_dimension(state: State, book: dict[str, Any], body: dict[str, Any]) 
     if span.get("dimension") == "ROWS":
         if start > rows:
             raise Invalid(f"Cannot insert rows at {start}: the sheet has {rows} rows.")
-        grid.insert_rows(book, sheet, start, end - start)
+        sheets_dimensions.insert_rows(book, sheet, start, end - start)
     elif span.get("dimension") == "COLUMNS":
         if start > cols:
             raise Invalid(f"Cannot insert columns at {start}: the sheet has {cols} columns.")
-        grid.insert_columns(book, sheet, start, end - start)
+        sheets_dimensions.insert_columns(book, sheet, start, end - start)
     else:
         raise Invalid("range.dimension must be ROWS or COLUMNS")
     return {}
@@ -146,9 +149,9 @@ def _delete_dimension(state: State, book: dict[str, Any], body: dict[str, Any]) 
     if end - start == limit:
         raise Invalid("You can't delete all the rows on the sheet.")
     if span.get("dimension") == "ROWS":
-        grid.delete_rows(book, sheet, start, end)
+        sheets_dimensions.delete_rows(book, sheet, start, end)
     else:
-        grid.delete_columns(book, sheet, start, end)
+        sheets_dimensions.delete_columns(book, sheet, start, end)
     return {}
 
 
@@ -170,15 +173,15 @@ def _sort_range(state: State, book: dict[str, Any], body: dict[str, Any]) -> dic
         descending = spec.get("sortOrder") == "DESCENDING"
 
         def key(line: list[Any], at: int = column) -> tuple[int, Any]:
-            value = line[at]["v"] if line[at] is not None else None
+            value = line[at].get("v") if line[at] is not None else None
             if isinstance(value, bool):
                 return (2, value)
             if isinstance(value, (int, float)):
                 return (0, value)
             return (1, str(value).lower()) if value is not None else (3, "")
 
-        filled = [line for line in block if line[column] is not None]
-        empty = [line for line in block if line[column] is None]  # blanks always sort last
+        filled = [line for line in block if (line[column] or {}).get("v") is not None]
+        empty = [line for line in block if (line[column] or {}).get("v") is None]  # blanks last
         filled.sort(key=key, reverse=descending)
         block = filled + empty
     for offset, line in enumerate(block):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sos_sync.emulator import a1, cells, grid
+from sos_sync.emulator import a1, cells, grid, sheets_dimensions
 from sos_sync.emulator.errors import ApiError
 from sos_sync.emulator.request import Request
 
@@ -178,7 +178,7 @@ def _store(
                     "characters in a single cell.",
                 )
             cell = cells.raw(value) if option == "RAW" else cells.user_entered(value, locale)
-            grid.set_cell(sheet, row0 + r, col0 + c, cell)
+            grid.put_value(sheet, row0 + r, col0 + c, cell)
 
 
 def values_update(req: Request) -> tuple[int, Any]:
@@ -235,7 +235,7 @@ def _table(sheet: dict[str, Any], resolved: grid.Resolved) -> tuple[int, int, in
     """
 
     def filled(row: int, col: int) -> bool:
-        return grid.get_cell(sheet, row, col) is not None
+        return "v" in (grid.get_cell(sheet, row, col) or {})
 
     bottom = min(resolved.row1, grid.last_data_row(sheet))
     first = next(
@@ -295,7 +295,7 @@ def values_append(req: Request) -> tuple[int, Any]:
     height = len(rows)
     width = max((len(r) for r in rows), default=0)
     if insert == "INSERT_ROWS" and height and at_row < grid.size(sheet)[0]:
-        grid.insert_rows(book, sheet, at_row, height)
+        sheets_dimensions.insert_rows(book, sheet, at_row, height)
     _store(book, sheet, at_row, at_col, rows, option)
     updates: dict[str, Any] = {"spreadsheetId": book["spreadsheetId"]}
     if height and width:
@@ -327,7 +327,7 @@ def _clear(book: dict[str, Any], range_text: str) -> str:
     resolved.check_inside()
     for row in range(resolved.row0, min(resolved.row1, len(resolved.sheet["rows"]))):
         for col in range(resolved.col0, resolved.col1):
-            grid.set_cell(resolved.sheet, row, col, None)
+            grid.put_value(resolved.sheet, row, col, None)
     return resolved.normalised()
 
 

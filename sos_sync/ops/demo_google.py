@@ -140,6 +140,24 @@ def seed_world(emu: RunningEmulator, config: Config, lead_entries: bool) -> dict
     }
 
 
+def use_world(workspace: Path, world: dict[str, Any], base_url: str, **google: str) -> Config:
+    """Point `workspace` at the forms, sheet, calendar and folder `seed_world` made."""
+    values: dict[str, dict[str, str]] = {
+        "": {"backend": "google"},
+        "google": {
+            "spreadsheet_id": world["spreadsheet_id"],
+            "calendar_id": world["calendar_id"],
+            "documents_folder_id": world["documents_folder_id"],
+            "base_url": base_url,
+            **google,
+        },
+    }
+    for kind, form_id in world["forms"].items():
+        values[f"forms.{kind}"] = {"form_id": form_id}
+    set_config(workspace / CONFIG_NAME, values)
+    return load_config(workspace)
+
+
 def run_emulator_demo(out: Path, today: dt.date, inbox: Path | None = None) -> RunReport:
     """One night of the google backend against an emulator persisted in `out`."""
     fresh = not (out / CONFIG_NAME).exists()
@@ -150,19 +168,7 @@ def run_emulator_demo(out: Path, today: dt.date, inbox: Path | None = None) -> R
         admin = EmulatorAdmin(emu.base_url)
         if config.backend != "google" or not config.raw.google.spreadsheet_id:
             world = seed_world(emu, config, lead_entries=fresh and inbox is None)
-            values: dict[str, dict[str, str]] = {
-                "": {"backend": "google"},
-                "google": {
-                    "spreadsheet_id": world["spreadsheet_id"],
-                    "calendar_id": world["calendar_id"],
-                    "documents_folder_id": world["documents_folder_id"],
-                    "base_url": emu.base_url,
-                    "emulator_state": STATE_FILE,
-                },
-            }
-            for kind, form_id in world["forms"].items():
-                values[f"forms.{kind}"] = {"form_id": form_id}
-            set_config(workspace / CONFIG_NAME, values)
+            use_world(workspace, world, emu.base_url, emulator_state=STATE_FILE)
         else:
             set_config(workspace / CONFIG_NAME, {"google": {"base_url": emu.base_url}})
         config = load_config(workspace)

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sos_sync.backends.google.clients import GoogleClients
-from sos_sync.backends.google.forms_builder import FormsApi, changes
+from sos_sync.backends.google.forms_builder import FormChanges, FormsApi, changes
 from sos_sync.config.edit import set_config
 from sos_sync.config.load import CONFIG_NAME, Config, load_config
-from sos_sync.domain.form_design import FormDesign, design_forms
+from sos_sync.domain.form_design import FormDesign, design_forms, event_choices
 from sos_sync.domain.forms import FORM_KINDS
 from sos_sync.errors import ConfigError, SosSyncError
 from sos_sync.files import atomic_write_text
+from sos_sync.ops.forms_marker import mark_synced
 from sos_sync.run.lock import workspace_lock
 
 JOURNAL = Path("state") / "forms-journal.json"
@@ -69,25 +70,57 @@ def _save_journal(workspace: Path, data: dict[str, dict[str, str]]) -> None:
     atomic_write_text(workspace / JOURNAL, json.dumps(data, indent=1, sort_keys=True))
 
 
-def _bring(api: FormsApi, form_id: str, design: FormDesign, report: FormsReport) -> None:
-    """Add the questions a form lacks and set the synced choices; one batchUpdate at most."""
+def _bring(
+    api: FormsApi, form_id: str, design: FormDesign, report: FormsReport
+) -> FormChanges | None:
+    """Add the questions a form lacks and set the synced choices; one batchUpdate at most.
+
+    Returns what the form needed when first read (None: nothing)."""
+    first: FormChanges | None = None
     for attempt in (1, 2):
         form = api.get(form_id)
         wanted = changes(form, design, SYNCED_CHOICES)
+        if first is None and wanted.lines:
+            first = wanted
+            report.lines += [f"{design.title} ({form_id}): {line}" for line in wanted.lines]
         if not wanted.requests:
-            return
-        report.lines += [f"{design.title} ({form_id}): {line}" for line in wanted.lines]
+            return first
         if report.dry_run:
-            return
+            return first
         try:
             api.update(form_id, wanted.requests, str(form.get("revisionId", "")))
             report.writes += 1
-            return
+            return first
         except SosSyncError:
             # the form changed under us (a lead's edit, or our own update whose reply was
             # lost): read it again and work out what is still missing, once
             if attempt == 2:
                 raise
+    return first
+
+
+def _bring_signup(
+    api: FormsApi, form_id: str, config: Config, today: dt.date, report: FormsReport
+) -> FormChanges | None:
+    """`_bring` for the sign-up form, then remember the choices it now offers."""
+    design = design_forms(config.forms, config.programme, today)["signup"]
+    found = _bring(api, form_id, design, report)
+    if not report.dry_run:
+        mark_synced(config.workspace, event_choices(config.programme, today))
+    return found
+
+
+def sync_signup(config: Config, today: dt.date, clients: GoogleClients) -> FormChanges | None:
+    """The nightly step: bring the sign-up form's event choices in step with the programme
+    (and add the questions it lacks), as `forms sync` does. Raises SosSyncError."""
+    if not config.form_settings["signup"].form_id:
+        raise ConfigError(
+            "the sign-up form has no form_id in sos-sync.toml, so sos-sync cannot edit it: "
+            "run `sos-sync forms create`, or set [forms.signup] form_id"
+        )
+    with workspace_lock(config.workspace):
+        form_id = config.form_settings["signup"].form_id
+        return _bring_signup(FormsApi(clients), form_id, config, today, FormsReport(False))
 
 
 def forms_create(
@@ -127,7 +160,10 @@ def forms_create(
                 _save_journal(config.workspace, journal)
                 set_config(config.workspace / CONFIG_NAME, {f"forms.{kind}": {"form_id": form_id}})
                 report.created[kind] = form_id
-            _bring(api, form_id, design, report)
+            if kind == "signup":
+                _bring_signup(api, form_id, config, today, report)
+            else:
+                _bring(api, form_id, design, report)
         if not report.lines:
             report.lines.append("Every form already matches: nothing to change.")
     return report
@@ -149,7 +185,10 @@ def forms_sync(
                     f"{designs[kind].title}: no form_id in sos-sync.toml; run `sos-sync forms create`"
                 )
                 continue
-            _bring(api, form_id, designs[kind], report)
+            if kind == "signup":
+                _bring_signup(api, form_id, config, today, report)
+            else:
+                _bring(api, form_id, designs[kind], report)
         if not report.lines:
             report.lines.append("Every form already matches the programme: nothing to change.")
     return report

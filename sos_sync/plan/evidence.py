@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from sos_sync.config.load import Config
+from sos_sync.config.load import Config, Criterion
 from sos_sync.domain.responses import Problem, Response, parse_day
 from sos_sync.domain.steps import Milestones
 from sos_sync.plan.model import Night, SchoolRecord, iso, labels_of
@@ -38,12 +39,24 @@ class Evidence:
     problems: tuple[Problem, ...] = field(default=())
 
 
+_RATING_KEYS: dict[str, tuple[Any, tuple[str, ...]]] = {}
+
+
+def _rating_keys(criteria: tuple[Criterion, ...]) -> tuple[str, ...]:
+    """`rating_<code>` for each criterion, made once per criteria set (kept by identity)."""
+    held = _RATING_KEYS.get("last")
+    if held is None or held[0] is not criteria:
+        held = _RATING_KEYS["last"] = (criteria, tuple(f"rating_{c.code}" for c in criteria))
+    return held[1]
+
+
 def counts(r: Response, config: Config) -> bool:
     """True when a joined response's answers make it evidence (SPEC §6.4)."""
     if r.day is None:
         return False
     if r.kind == "audit":
-        return all(r.values.get(f"rating_{c.code}") for c in config.criteria)
+        values = r.values
+        return all(values.get(k) for k in _rating_keys(config.criteria))
     if r.kind == "application":
         return bool(r.values.get("stage"))
     return True

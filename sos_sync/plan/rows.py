@@ -26,20 +26,25 @@ HAND_FILLED = (*MILESTONE_COLUMNS, "Contact name", "Contact email")
 
 def response_row(spec: FormSpec, r: Response, urn: str, problems: list[Problem]) -> dict[str, str]:
     """A response's row on its form's tab: the answers as given, its school and its status."""
+    raw = r.raw
     row = {
-        "Response ID": r.key,
-        "Submitted": r.submitted.astimezone(LONDON).strftime("%Y-%m-%d %H:%M:%S")
+        "Response ID": raw.response_id,
+        "Submitted": r.submitted.astimezone(LONDON).isoformat(sep=" ", timespec="seconds")[:19]
         if r.submitted
-        else fit(r.raw.submitted_raw),
-        "Email Address": fit(r.raw.email),
+        else fit(raw.submitted_raw),
+        "Email Address": fit(raw.email),
         "URN": urn,
     }
+    answers = raw.answers
     for f in spec.fields:
-        v = r.raw.answers.get(f.name, "")
+        v = answers.get(f.name, "")
         text = ", ".join(v) if isinstance(v, tuple) else v
         row[f.header] = fit(text.strip())
-    codes = sorted({p.code.replace("_", " ") for p in problems})
-    row["Status"] = "OK" if not codes else "Needs review: " + "; ".join(codes)
+    if problems:
+        codes = sorted({p.code.replace("_", " ") for p in problems})
+        row["Status"] = "Needs review: " + "; ".join(codes)
+    else:
+        row["Status"] = "OK"
     return row
 
 

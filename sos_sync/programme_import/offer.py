@@ -28,6 +28,7 @@ from sos_sync.programme_import.naming import (
     mode_of,
     short_title,
 )
+from sos_sync.programme_import.past import past_line, split_past
 from sos_sync.programme_import.table import _clean, _find_table, academic_year_of
 
 DEFAULT_HEADER = """\
@@ -55,6 +56,7 @@ class ImportReport:
     programme: Programme
     choices: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    past: tuple[str, ...] = ()  # keys of last year's events kept as past events
 
     def lines(self) -> list[str]:
         """The report for people: a summary line, then choices and warnings."""
@@ -69,7 +71,8 @@ class ImportReport:
             when = e.start or "on request"
             if e.end:
                 when += f" to {e.end}"
-            out.append(f"  {e.key}: {e.title} | {when} | {e.where or '-'}")
+            kept = " (past, kept)" if e.key in self.past else ""
+            out.append(f"  {e.key}: {e.title} | {when} | {e.where or '-'}{kept}")
         if self.choices:
             out.append("Choices made:")
             out.extend(f"  - {c}" for c in self.choices)
@@ -123,16 +126,20 @@ def import_offer(
     if not named and not academic_year and year_name:
         choices.append(f"The document names no academic year; used the existing {year_name}.")
 
+    past, existing = split_past(existing, ay.first)
+    if past and ay.first is not None:
+        choices.append(past_line(past, ay.first))
     drafts = _drafts(text, ay, choices, warnings)
     # Chronological; a tentative month after the dated events of that month; on request last.
     drafts.sort(
         key=lambda d: (d.start + "-99") if d.start and len(d.start) == 7 else d.start or "9"
     )
     matched = _match_existing(drafts, existing, choices, warnings) if existing else {}
-    events = _events(drafts, matched, warnings)
+    events = _events(drafts, matched, warnings, past)
     if existing:
         _say_keys(existing, events, choices, warnings)
-    return ImportReport(Programme(academic_year=ay.name, events=tuple(events)), choices, warnings)
+    programme = Programme(academic_year=ay.name, events=(*past, *events))
+    return ImportReport(programme, choices, warnings, tuple(e.key for e in past))
 
 
 def _drafts(text: str, ay: _Year, choices: list[str], warnings: list[str]) -> list[_Draft]:
@@ -185,12 +192,16 @@ def _drafts(text: str, ay: _Year, choices: list[str], warnings: list[str]) -> li
 
 
 def _events(
-    drafts: list[_Draft], matched: dict[int, ProgrammeEvent], warnings: list[str]
+    drafts: list[_Draft],
+    matched: dict[int, ProgrammeEvent],
+    warnings: list[str],
+    past: tuple[ProgrammeEvent, ...] = (),
 ) -> list[ProgrammeEvent]:
-    """The drafts with their keys (kept from a matched event) and unique sign-up labels."""
+    """The drafts with their keys (kept from a matched event) and sign-up labels unique
+    among themselves and the `past` events kept beside them."""
     events: list[ProgrammeEvent] = []
-    keys: set[str] = {e.key for e in matched.values()}
-    labels: set[str] = set()
+    keys: set[str] = {e.key for e in matched.values()} | {e.key for e in past}
+    labels: set[str] = {x for e in past for x in (e.form_label, *e.former_labels) if x}
     for i, d in enumerate(drafts):
         old = matched.get(i)
         if old is not None:

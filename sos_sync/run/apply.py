@@ -21,7 +21,7 @@ from sos_sync.plan.planner import Plan
 from sos_sync.run.journal import CALENDAR, DOCUMENT, RESPONSES, RUN, TRACKER
 from sos_sync.run.saveback import RUNS, tracker_runs
 from sos_sync.run.state import State, StateStore
-from sos_sync.tracker.schema import RUN_LOG, CellWrite, RowWrite, TabPlan
+from sos_sync.tracker.schema import RUN_LOG, CellWrite, Memory, RowWrite, TabPlan
 
 Hook = Callable[[str], None]  # called with each checkpoint's name once it is recorded
 
@@ -37,6 +37,21 @@ def resolve(value: Any, links: dict[str, str]) -> Any:
     if isinstance(value, dict):
         return {k: resolve(v, links) for k, v in value.items()}
     return value
+
+
+def resolve_memory(memory: Memory, links: dict[str, str]) -> Memory:
+    """`resolve` over a tab -> row -> column memory, touching only the rows holding a
+    placeholder (the rest are shared as they are: a night's memory is never changed in place)."""
+    out: Memory = {}
+    for tab, rows in memory.items():
+        hit = [k for k, row in rows.items() if "⟦" in "".join(row.values())]
+        if not hit:
+            out[tab] = rows
+            continue
+        out[tab] = dict(rows)
+        for k in hit:
+            out[tab][k] = {c: resolve(v, links) for c, v in rows[k].items()}
+    return out
 
 
 def _resolve_plans(plans: tuple[TabPlan, ...], links: dict[str, str]) -> list[TabPlan]:
@@ -184,7 +199,9 @@ def _tracker(run: _Run, backend: Backend) -> None:
     if who:
         raise TrackerHeld(f"{who}. The tracker was not written; the next run writes it (exit 75).")
     with run.checkpoint(f"{TRACKER}:intent"):
-        run.state = State(run.state.memory, resolve(plan.pending, run.links), run.state.extra)
+        run.state = State(
+            run.state.memory, resolve_memory(plan.pending, run.links), run.state.extra
+        )
         run.journal(**{TRACKER: {"report": plan.report.to_record()}})
     writes = backend.tracker.apply(plan.tabs, _resolve_plans(plan.tab_plans, run.links))
     extra = run.state.extra
@@ -192,5 +209,5 @@ def _tracker(run: _Run, backend: Backend) -> None:
         extra = {**extra, RUNS: tracker_runs(extra, plan.run_id)}
     run.store.run_id = plan.run_id
     with run.checkpoint(TRACKER):
-        run.state = State(resolve(plan.memory, run.links), {}, extra)
+        run.state = State(resolve_memory(plan.memory, run.links), {}, extra)
         run.applied += Applied(writes=writes)

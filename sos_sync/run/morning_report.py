@@ -34,6 +34,51 @@ def _long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def signup_form_lines(s: RunReport) -> tuple[list[str], list[str]]:
+    """What the night did to the sign-up form's choices (for "What changed"), and what a
+    person must do about them (for "What needs a human")."""
+    news = s.signup_form
+    if news is None or not (news.changes or news.error or news.left_on):
+        return [], []
+    if news.left_on:
+        return [], [
+            "- No event of the programme is to come, and a Google Form cannot offer no "
+            "choice, so the sign-up form still offers "
+            + ", ".join(f"'{x}'" for x in news.left_on)
+            + ". Stop it accepting responses (its Responses tab) until the next programme "
+            "is imported (`sos-sync programme import`)."
+        ]
+    if news.error:
+        waiting = news.changes.phrases(to_do=True)
+        return [], [
+            "- The sign-up form's event choices could not be brought in step with the "
+            f"programme tonight: {news.error}. The rest of the night was not affected; the "
+            "next night tries again (or run `sos-sync forms sync` once it is fixed)."
+            + (f" Waiting: {', '.join(waiting)}." if waiting else "")
+        ]
+    if news.by_hand:
+        return [], [
+            "- The programme changed, and the sign-up form needs these choices changed by "
+            "hand (type them exactly; `sos-sync forms print` lists every form's questions "
+            "and exact choices):",
+            *(f"  - {x}" for x in news.changes.phrases(to_do=True)),
+        ]
+    return [f"- Sign-up form: {', '.join(news.changes.phrases())}."], []
+
+
+def _calendar_docs(s: RunReport) -> list[str]:
+    return [
+        text
+        for n, text in (
+            (s.events_created, f"{plural(s.events_created, 'calendar event')} created"),
+            (s.events_updated, f"{plural(s.events_updated, 'calendar event')} updated"),
+            (s.docs_created, f"{plural(s.docs_created, 'document')} generated"),
+            (s.docs_updated, f"{plural(s.docs_updated, 'document')} updated"),
+        )
+        if n
+    ]
+
+
 def render_markdown(s: RunReport, school_names: bool = True) -> str:
     """The report `reports/YYYY-MM-DD.md`: headline, what changed, schools per step,
     what needs a human and, after a failure, how to fix it.
@@ -52,18 +97,10 @@ def render_markdown(s: RunReport, school_names: bool = True) -> str:
     lines += ["## What changed", ""]
     responses = response_lines(s)
     schools = [f"{plural(s.schools_created, 'new school')} added"] if s.schools_created else []
-    calendar_docs = [
-        text
-        for n, text in (
-            (s.events_created, f"{plural(s.events_created, 'calendar event')} created"),
-            (s.events_updated, f"{plural(s.events_updated, 'calendar event')} updated"),
-            (s.docs_created, f"{plural(s.docs_created, 'document')} generated"),
-            (s.docs_updated, f"{plural(s.docs_updated, 'document')} updated"),
-        )
-        if n
-    ]
+    calendar_docs = _calendar_docs(s)
     moves = moves_of(s)
-    changed = bool(responses or schools or moves or calendar_docs)
+    form_done, form_to_do = signup_form_lines(s)
+    changed = bool(responses or schools or moves or calendar_docs or form_done)
     if changed and not s.ok:
         lines += ["The run stopped before it finished; this is what it did before it stopped.", ""]
     if not changed:
@@ -86,6 +123,8 @@ def render_markdown(s: RunReport, school_names: bool = True) -> str:
         lines.append("")
     if calendar_docs:
         lines += ["### Calendar and documents", "", *(f"- {x}" for x in calendar_docs), ""]
+    if form_done:
+        lines += ["### Sign-up form", "", *form_done, ""]
 
     lines += ["## Schools per step", ""]
     if s.by_step or s.ok:
@@ -110,9 +149,10 @@ def render_markdown(s: RunReport, school_names: bool = True) -> str:
             "what is wrong and what to do; fix it in the form or the tracker, then tick "
             "`Resolved`.",
         ]
+    lines += form_to_do
     if not s.ok:
         lines.append("- The run failed: see below.")
-    if not s.problems_open and s.ok:
+    if not s.problems_open and s.ok and not form_to_do:
         lines.append("Nothing. Every response was filed and no school needs a decision.")
     lines.append("")
 

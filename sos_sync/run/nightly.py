@@ -16,10 +16,12 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+from sos_sync.backends.base import Backend
 from sos_sync.config.load import Config, load_config
 from sos_sync.domain.report import RunReport, failed_report
 from sos_sync.errors import SosSyncError
 from sos_sync.files import atomic_write_text
+from sos_sync.ops.forms_night import signup_form_night
 from sos_sync.run.logs import current_log_file, setup_logging, shutdown_logging
 from sos_sync.run.mail import ReportNotSent, send_report
 from sos_sync.run.morning_report import render_markdown
@@ -36,10 +38,15 @@ def run_night(
     dry_run: bool = False,
     log_format: str = "text",
     echo_events: bool = False,
+    backend: Backend | None = None,
 ) -> RunReport:
-    """One scheduled night: sync, then report, e-mail and back up. Re-raises a failure
-    after recording it (so the exit code says so), unless it is a configuration error
-    (nothing ran, nothing to record beyond the message)."""
+    """One scheduled night: sync, bring the sign-up form in step with the programme, then
+    report, e-mail and back up. Re-raises a failure of the sync after recording it (so the
+    exit code says so), unless it is a configuration error (nothing ran, nothing to record
+    beyond the message); a failure of the sign-up form step is only reported.
+
+    `backend`: the one to use, for the sync and the sign-up form (tests pass one with
+    fast retries); by default the configuration's."""
     config = load_config(workspace)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     run_id = new_run_id(today)
@@ -49,15 +56,11 @@ def run_night(
         run_id,
         keep=config.raw.logs.keep,
     )
-    if (
-        log_format != "json" and not echo_events
-    ):  # people read the command's output; events go to logs/
-        for h in list(logger.handlers):
-            if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
-                logger.removeHandler(h)
+    if log_format != "json" and not echo_events:
+        _quiet_console(logger)
     log.info("run started", extra={"backend": config.backend, "today": today.isoformat()})
     try:
-        result = run_sync(config.workspace, today, dry_run=dry_run, config=config)
+        result = run_sync(config.workspace, today, dry_run=dry_run, backend=backend, config=config)
     except SosSyncError as exc:
         if exc.exit_code == 75:
             log.warning("%s", exc)
@@ -77,6 +80,8 @@ def run_night(
         shutdown_logging()
         raise
     if not dry_run:
+        news = signup_form_night(config, today, backend)
+        result = dataclasses.replace(result, signup_form=news)
         _after(config, result, today, started)
     j = result.as_json()
     log.info(
@@ -90,6 +95,13 @@ def run_night(
     )
     shutdown_logging()
     return result
+
+
+def _quiet_console(logger: logging.Logger) -> None:
+    """People read the command's output; the night's events go to logs/ only."""
+    for h in list(logger.handlers):
+        if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
+            logger.removeHandler(h)
 
 
 def _after(config: Config, result: RunReport, today: dt.date, started: str) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sos_sync.domain.responses import Problem
 from sos_sync.tracker.table import (
+    CellKind,
     CellWrite,
     Column,
     RowWrite,
@@ -86,6 +87,8 @@ class _Row:
     remembered: Mapping[str, str]
     pending: Mapping[str, str]
     mem: dict[str, str]
+    machine: tuple[tuple[Column, int | None], ...]  # what the sync writes on a row, where
+    stamp: Column | None
 
     def found(self, c: Column) -> str:
         ci = self.colpos.get(c.name)
@@ -108,38 +111,52 @@ def _new_row(
     spec: TabSpec, key: str, want: Mapping[str, str], mem: dict[str, str], today: dt.date
 ) -> RowWrite:
     cells = []
-    for c in spec.columns:
-        if c.owner != "machine":
-            continue
-        v = today.isoformat() if c.stamp else want.get(c.name, "")
+    for name, kind, stamp in _writable(spec):
+        v = today.isoformat() if stamp else want.get(name, "")
         if v != "":
-            cells.append(CellWrite(c.name, v, c.kind))
-            mem[c.name] = v
+            cells.append(CellWrite(name, v, kind))
+            mem[name] = v
     return RowWrite(key, tuple(cells), new=True)
+
+
+_WRITABLE: dict[str, tuple[TabSpec, tuple[tuple[str, CellKind, bool], ...]]] = {}
+
+
+def _writable(spec: TabSpec) -> tuple[tuple[str, CellKind, bool], ...]:
+    """Name, kind and stamp of each column the sync writes, made once per spec (kept by identity)."""
+    held = _WRITABLE.get(spec.name)
+    if held is None or held[0] is not spec:
+        cols = tuple((c.name, c.kind, c.stamp) for c in spec.columns if c.owner == "machine")
+        held = _WRITABLE[spec.name] = (spec, cols)
+    return held[1]
 
 
 def _update_row(
     r: _Row, want: Mapping[str, str], today: dt.date, problems: list[Problem]
 ) -> list[CellWrite]:
     cells: list[CellWrite] = []
-    stamp: Column | None = None
-    for c in r.spec.columns:
-        if c.owner != "machine":
+    row, n, remembered = r.row, len(r.row), r.remembered
+    for c, ci in r.machine:
+        v = want.get(c.name)
+        if v is None:
             continue
-        if c.stamp:
-            stamp = c
-            continue
-        if c.name not in want:
-            continue
-        v, found = want[c.name], r.found(c)
-        if found == v or same_value(c.kind, found, v):
+        found = row[ci] if ci is not None and ci < n else ""
+        if found == v:
+            if remembered.get(c.name) == v:  # the common case: the sync's own, unchanged
+                continue  # (and already in the memory, which starts as a copy)
             if v == "":
                 r.mem.pop(c.name, None)
-            elif found != "" and r.ours(c, found):
+            elif r.ours(c, found):
                 r.mem[c.name] = v
             # else a person typed the very value the sync wants (say, a school's name
             # that the sync took from the tracker itself): it stays theirs, or a later
             # change would overwrite it as if the sync had written it
+            continue
+        if same_value(c.kind, found, v):
+            if v == "":
+                r.mem.pop(c.name, None)
+            elif found != "" and r.ours(c, found):
+                r.mem[c.name] = v
             continue
         if c.write_once and found != "":
             continue
@@ -151,6 +168,7 @@ def _update_row(
                 r.mem.pop(c.name, None)
         else:
             problems.append(_typed_over(r.spec, r.key, c.name, found, v))
+    stamp = r.stamp
     if cells and stamp is not None:
         found, v = r.found(stamp), today.isoformat()
         if r.ours(stamp, found) and not same_value(stamp.kind, found, v):
@@ -183,6 +201,10 @@ def diff_tab(
     out = TabDiff(TabPlan(spec.name, spec.key, add_headers, ()), new_memory)
     rows: list[RowWrite] = []
     out.problems.extend(_duplicate(spec, k) for k in sorted(set(dups)))
+    machine = tuple(
+        (c, colpos.get(c.name)) for c in spec.columns if c.owner == "machine" and not c.stamp
+    )
+    stamp = next((c for c in spec.columns if c.owner == "machine" and c.stamp), None)
     for key, want in desired.items():
         mem = new_memory.setdefault(key, {})
         pos = index.get(key)
@@ -195,7 +217,15 @@ def diff_tab(
             out.created.append(key)
             continue
         r = _Row(
-            spec, key, current.rows[pos], colpos, memory.get(key, {}), pending.get(key, {}), mem
+            spec,
+            key,
+            current.rows[pos],
+            colpos,
+            memory.get(key, {}),
+            pending.get(key, {}),
+            mem,
+            machine,
+            stamp,
         )
         cells = _update_row(r, want, today, out.problems)
         if cells:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 # text: machine text; form: text that came from a form (always literal text);
 # int / date / datetime: a number or date where the value parses as one, text otherwise;
@@ -195,8 +195,7 @@ class TabData:
 # ---------------------------------------------------------------- writes
 
 
-@dataclass(frozen=True)
-class CellWrite:
+class CellWrite(NamedTuple):  # a tuple: a first night makes hundreds of thousands
     column: str
     value: str
     kind: CellKind

@@ -214,6 +214,22 @@ def test_drive_version_moves_on_invisible_changes(admin: EmulatorAdmin, drive: A
     after = drive.files().get(fileId=made["id"], fields="version,modifiedTime").execute()
     assert int(after["version"]) > int(made["version"])
     assert after["modifiedTime"] == made["modifiedTime"]
+    admin.invisible_change(made["id"], modified_time=True)  # some touch modifiedTime too
+    moved = drive.files().get(fileId=made["id"], fields="version,modifiedTime").execute()
+    assert int(moved["version"]) > int(after["version"])
+    assert moved["modifiedTime"] > after["modifiedTime"]
+
+
+def test_a_doc_exports_as_plain_text_and_an_invisible_change_leaves_it(
+    admin: EmulatorAdmin, drive: Any, docs: Any
+) -> None:
+    doc = docs.documents().create(body={"title": "Letter"}).execute()
+    edit = {"insertText": {"location": {"index": 1}, "text": "Dear Head,\nWell done."}}
+    docs.documents().batchUpdate(documentId=doc["documentId"], body={"requests": [edit]}).execute()
+    text = drive.files().export(fileId=doc["documentId"], mimeType="text/plain").execute()
+    assert text == "\ufeffDear Head,\r\nWell done.".encode()  # Google's: BOM, CRLF
+    admin.invisible_change(doc["documentId"], modified_time=True)
+    assert drive.files().export(fileId=doc["documentId"], mimeType="text/plain").execute() == text
 
 
 def test_calendar_creator_self_and_primary_organizer(admin: EmulatorAdmin, calendar: Any) -> None:
@@ -232,3 +248,5 @@ def test_drive_root_alias(admin: EmulatorAdmin, drive: Any) -> None:
         drive.files().create(body={"name": "x", "parents": ["root"]}, fields="id,parents").execute()
     )
     assert made["parents"] == [root["id"]]
+    listed = drive.files().list(q="'root' in parents and trashed = false").execute()["files"]
+    assert [f["id"] for f in listed] == [made["id"]]

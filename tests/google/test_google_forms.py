@@ -36,7 +36,7 @@ def _without_forms(ws: Path) -> None:
 
 
 def _writes(admin: EmulatorAdmin) -> int:
-    methods = admin.stats().get("methods", {})
+    methods = admin.stats()["apis"].get("forms", {}).get("methods", {})
     return sum(
         n for m, n in methods.items() if m in ("forms.forms.create", "forms.forms.batchUpdate")
     )

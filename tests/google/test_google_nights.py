@@ -13,7 +13,7 @@ from typing import Any
 
 import gspread
 import pytest
-from conftest import TODAY, Night, fast_policy
+from conftest import TODAY, Night, fast_policy, lead_sorts_schools, tab_rows
 
 from sos_sync.backends.google.backend import GoogleBackend
 from sos_sync.backends.google.retry import Pacer, RetryPolicy
@@ -25,13 +25,6 @@ from sos_sync.errors import Permanent, Transient
 from sos_sync.run.sync import run_sync
 
 
-def _tab(gc: gspread.Client, ws: Path, name: str) -> list[dict[str, str]]:
-    sid = load_config(ws).raw.google.spreadsheet_id
-    values = gc.open_by_key(sid).worksheet(name).get_all_values()
-    header = values[0]
-    return [dict(zip(header, r, strict=False)) for r in values[1:] if any(r)]
-
-
 def _form_responses(emulator: RunningEmulator, ws: Path, kind: str) -> dict[str, Any]:
     form_id = load_config(ws).form_settings[kind].form_id  # type: ignore[index]
     return dict(emulator.state.forms[form_id]["responses"])
@@ -39,10 +32,10 @@ def _form_responses(emulator: RunningEmulator, ws: Path, kind: str) -> dict[str,
 
 def _assert_every_response_once(emulator: RunningEmulator, gc: gspread.Client, ws: Path) -> None:
     config = load_config(ws)
-    problems = _tab(gc, ws, "Needs review")
+    problems = tab_rows(gc, ws, "Needs review")
     for kind in FORM_KINDS:
         spec = config.forms[kind]
-        ids = [r["Response ID"] for r in _tab(gc, ws, spec.tab)]
+        ids = [r["Response ID"] for r in tab_rows(gc, ws, spec.tab)]
         assert len(ids) == len(set(ids)), f"duplicate rows on {spec.tab}"
         for rid in _form_responses(emulator, ws, kind):
             if rid not in ids:  # no consent: only a Needs review row
@@ -114,7 +107,7 @@ def test_an_edited_response_updates_its_row_in_place(
 ) -> None:
     night(google_ws)
     config = load_config(google_ws)
-    rows = _tab(gc, google_ws, "EOI responses")
+    rows = tab_rows(gc, google_ws, "EOI responses")
     target = next(r for r in rows if r["URN"] == "131003")
     rid = target["Response ID"]
     old = _form_responses(emulator, google_ws, "eoi")[rid]
@@ -127,11 +120,11 @@ def test_an_edited_response_updates_its_row_in_place(
     )
     result = night(google_ws)
     assert result.as_json()["responses"]["updated"] == 1
-    after = _tab(gc, google_ws, "EOI responses")
+    after = tab_rows(gc, google_ws, "EOI responses")
     assert len(after) == len(rows)
     edited = [r for r in after if r["Response ID"] == rid]
     assert len(edited) == 1 and edited[0]["Contact name"] == "Grace Obi-Bello"
-    school = next(r for r in _tab(gc, google_ws, "Schools") if r["URN"] == "131003")
+    school = next(r for r in tab_rows(gc, google_ws, "Schools") if r["URN"] == "131003")
     assert school["Contact name"] == "Grace Obi-Bello"
 
 
@@ -144,14 +137,8 @@ def test_a_leads_sort_inserted_rows_and_typed_values_survive(
 ) -> None:
     night(google_ws)
     config = load_config(google_ws)
-    sheet = gc.open_by_key(config.raw.google.spreadsheet_id).worksheet("Schools")
-    header = sheet.row_values(1)
-    n = len(sheet.get_all_values())
     # the lead sorts by school name (descending), inserts two rows at the top, types values
-    sheet.sort(
-        (header.index("School") + 1, "des"),
-        range=f"A2:{gspread.utils.rowcol_to_a1(n, len(header))}",
-    )
+    sheet, header = lead_sorts_schools(gc, google_ws)
     sheet.insert_rows([["", "note: autumn visits"], ["", ""]], row=2)
     values = sheet.get_all_values()
     urn_col = header.index("URN")
@@ -178,7 +165,7 @@ def test_a_leads_sort_inserted_rows_and_typed_values_survive(
     )
     result = night(google_ws)
     assert result.ok
-    schools = _tab(gc, google_ws, "Schools")
+    schools = tab_rows(gc, google_ws, "Schools")
     urns = [r["URN"] for r in schools if r["URN"]]
     assert len(urns) == len(set(urns)), "a school got a second row"
     by_urn = {r["URN"]: r for r in schools if r["URN"]}
@@ -190,7 +177,7 @@ def test_a_leads_sort_inserted_rows_and_typed_values_survive(
     assert by_urn["131003"]["School"] == "Canal Side Academy"  # rows found by key after the sort
     raw = sheet.get_all_values()
     assert raw[1][1] == "note: autumn visits"  # the lead's inserted row is still at the top
-    problems = _tab(gc, google_ws, "Needs review")
+    problems = tab_rows(gc, google_ws, "Needs review")
     assert any("Chase by phone" in p["Reason"] for p in problems)
     _assert_every_response_once(emulator, gc, google_ws)
 
@@ -246,7 +233,7 @@ def test_a_write_reply_lost_then_run_killed_is_adopted_next_night(
     result = night(google_ws)
     assert result.ok
     _assert_every_response_once(emulator, gc, google_ws)
-    problems = _tab(gc, google_ws, "Needs review")
+    problems = tab_rows(gc, google_ws, "Needs review")
     assert not any("Someone typed" in p["Reason"] for p in problems)
 
 
@@ -352,7 +339,7 @@ def test_a_lead_sorting_and_typing_during_the_run_is_respected(
 
     night(google_ws)
     config = load_config(google_ws)
-    rows = _tab(gc, google_ws, "EOI responses")
+    rows = tab_rows(gc, google_ws, "EOI responses")
     rid = next(r for r in rows if r["URN"] == "131003")["Response ID"]
     rid5 = next(r for r in rows if r["URN"] == "131005")["Response ID"]
     form_id = config.form_settings["eoi"].form_id
@@ -374,19 +361,13 @@ def test_a_lead_sorting_and_typing_during_the_run_is_respected(
     tabs = backend.tracker.read_tabs(all_tabs(config.forms, [c.code for c in config.criteria]))
     plan = make_plan(Snapshot(read, tabs, load_state(google_ws)), config, TODAY, "run-1")
     # ... meanwhile a lead sorts Schools and types a contact name for 131005
-    sheet = gc.open_by_key(config.raw.google.spreadsheet_id).worksheet("Schools")
-    header = sheet.row_values(1)
-    n = len(sheet.get_all_values())
-    sheet.sort(
-        (header.index("School") + 1, "des"),
-        range=f"A2:{gspread.utils.rowcol_to_a1(n, len(header))}",
-    )
+    sheet, header = lead_sorts_schools(gc, google_ws)
     values = sheet.get_all_values()
     row5 = next(i + 1 for i, r in enumerate(values) if r[0] == "131005")
     sheet.update_cell(row5, header.index("Contact name") + 1, "Ian R. (typed by the lead)")
     # ... then the night writes
     backend.tracker.apply(plan.tabs, plan.tab_plans)
-    by_urn = {r["URN"]: r for r in _tab(gc, google_ws, "Schools") if r["URN"]}
+    by_urn = {r["URN"]: r for r in tab_rows(gc, google_ws, "Schools") if r["URN"]}
     assert by_urn["131003"]["Contact name"] == "Grace Obi-Bello"  # found by key after the sort
     assert by_urn["131005"]["Contact name"] == "Ian R. (typed by the lead)"  # theirs, kept
     assert ("Schools", "131005", "Contact name") in backend.tracker.skipped

@@ -12,10 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import gspread
-from conftest import Night
-from gspread.utils import ValueInputOption, ValueRenderOption, rowcol_to_a1
+from conftest import (
+    Night,
+    calendar_events,
+    doc_text,
+    docs_by_key,
+    events_by_key,
+    lead_service,
+    mark_review_ready,
+    review_problems,
+    sign_up,
+    tab_rows,
+)
+from gspread.utils import ValueRenderOption
 
-from sos_sync.backends.google.transport import build_service, emulator_credentials
 from sos_sync.config.load import load_config
 from sos_sync.domain.calendar import event_id
 from sos_sync.emulator import RunningEmulator
@@ -32,90 +42,6 @@ HOSTILE = (
 )
 
 
-# ------------------------------------------------------------------ a person's view
-
-
-def _service(emulator: RunningEmulator, name: str, version: str) -> Any:
-    """A lead's own Calendar / Drive / Docs client (not the product's)."""
-    return build_service(name, version, emulator_credentials("lead"), emulator.base_url)
-
-
-def _tab(gc: gspread.Client, ws: Path, name: str) -> list[dict[str, str]]:
-    sid = load_config(ws).raw.google.spreadsheet_id
-    values = gc.open_by_key(sid).worksheet(name).get_all_values()
-    header = values[0]
-    return [dict(zip(header, r, strict=False)) for r in values[1:] if any(r)]
-
-
-def _problems(gc: gspread.Client, ws: Path, where: str) -> list[dict[str, str]]:
-    return [p for p in _tab(gc, ws, "Needs review") if p["Where"] == where]
-
-
-def _events(emulator: RunningEmulator, ws: Path, deleted: bool = False) -> list[dict[str, Any]]:
-    """Every event in the calendar (one page is plenty here)."""
-    cal = _service(emulator, "calendar", "v3").events()
-    cid = load_config(ws).raw.google.calendar_id
-    reply = cal.list(calendarId=cid, showDeleted=deleted, maxResults=2500).execute()
-    assert "nextPageToken" not in reply
-    return list(reply.get("items", []))
-
-
-def _by_key(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for item in items:
-        key = item["extendedProperties"]["private"]["sos_key"]
-        assert key not in out, f"two events for {key}"
-        out[key] = item
-    return out
-
-
-def _docs(emulator: RunningEmulator) -> dict[str, dict[str, Any]]:
-    """Every document sos-sync made, by key, found with Drive's appProperties query."""
-    drive = _service(emulator, "drive", "v3").files()
-    files = drive.list(
-        q="appProperties has { key='sos_app' and value='sos-sync' } and trashed = false",
-        fields="files(id,name,version,mimeType,appProperties)",
-        pageSize=1000,
-    ).execute()["files"]
-    out: dict[str, dict[str, Any]] = {}
-    for f in files:
-        key = f["appProperties"]["sos_key"]
-        assert key not in out, f"two documents for {key}"
-        assert f["mimeType"] == "application/vnd.google-apps.document"
-        out[key] = f
-    return out
-
-
-def _doc_text(emulator: RunningEmulator, file_id: str) -> str:
-    doc = _service(emulator, "docs", "v1").documents().get(documentId=file_id).execute()
-    return "".join(
-        el.get("textRun", {}).get("content", "")
-        for block in doc["body"]["content"]
-        for el in block.get("paragraph", {}).get("elements", [])
-    )
-
-
-def _mark_review_ready(
-    gc: gspread.Client, ws: Path, key: str, overall: str = "A lovely application."
-) -> None:
-    """A lead types judgements, comments and Ready = Yes into the `Reviews` row (as typed)."""
-    sheet = gc.open_by_key(load_config(ws).raw.google.spreadsheet_id).worksheet("Reviews")
-    values = sheet.get_all_values()
-    header = values[0]
-    row = next(i + 1 for i, r in enumerate(values) if r[header.index("Review key")] == key)
-    typed = list(values[row - 1]) + [""] * (len(header) - len(values[row - 1]))
-    for code in ("L1", "L2", "E3", "E4", "E5", "S6", "S7", "S8"):
-        typed[header.index(f"{code} judgement")] = "Met"
-        typed[header.index(f"{code} comment")] = f"Good evidence for {code}."
-    typed[header.index("Overall comments")] = overall
-    typed[header.index("Ready")] = "Yes"
-    sheet.update(
-        [typed],
-        f"A{row}:{rowcol_to_a1(row, len(header))}",
-        value_input_option=ValueInputOption.user_entered,
-    )
-
-
 # ------------------------------------------------------------------ 1. twice, once
 
 
@@ -125,8 +51,8 @@ def test_two_nights_make_each_event_and_document_once(
     first = night(google_ws)
     made = first.as_json()
     assert made["events"]["created"] > 0 and made["docs"]["created"] > 0
-    events = _by_key(_events(emulator, google_ws, deleted=True))
-    docs = _docs(emulator)
+    events = events_by_key(calendar_events(emulator, google_ws, deleted=True))
+    docs = docs_by_key(emulator)
     assert len(events) == made["events"]["created"]
     assert len(docs) == made["docs"]["created"]
     assert NETWORK in events and events[NETWORK]["id"] == event_id(NETWORK)
@@ -138,8 +64,8 @@ def test_two_nights_make_each_event_and_document_once(
     assert stats["writes"] == 0, stats
     assert second.as_json()["events"] == {"created": 0, "updated": 0}
     assert second.as_json()["docs"] == {"created": 0, "updated": 0, "deferred": 0}
-    assert _by_key(_events(emulator, google_ws, deleted=True)) == events
-    assert _docs(emulator) == docs
+    assert events_by_key(calendar_events(emulator, google_ws, deleted=True)) == events
+    assert docs_by_key(emulator) == docs
 
 
 # ------------------------------------------------------------------ 2. one more attendee
@@ -153,24 +79,11 @@ def test_a_new_sign_up_adds_one_attendee_and_changes_nothing_else(
     gc: gspread.Client,
 ) -> None:
     night(google_ws)
-    before = _by_key(_events(emulator, google_ws))
-    config = load_config(google_ws)
-    label = config.programme.by_key()["network-meeting-2024-11-06"].form_label
-    admin.add_response(
-        config.form_settings["signup"].form_id,
-        {
-            "School name": "Brookfield CE Primary School",
-            "School URN": "131002",
-            "Your name": "Kim Ng",
-            "Your email": "kim.ng@brookfield.example.sch.uk",
-            "Which events would you like to attend?": [label],
-        },
-        respondent_email="x@brookfield.example.sch.uk",
-        submitted="2024-10-20T08:00:00.000000Z",
-    )
+    before = events_by_key(calendar_events(emulator, google_ws))
+    sign_up(admin, google_ws, "kim.ng@brookfield.example.sch.uk")
     result = night(google_ws)
     assert result.as_json()["events"] == {"created": 0, "updated": 1}
-    after = _by_key(_events(emulator, google_ws))
+    after = events_by_key(calendar_events(emulator, google_ws))
     assert set(after) == set(before)
 
     def emails(item: dict[str, Any]) -> set[str]:
@@ -182,9 +95,10 @@ def test_a_new_sign_up_adds_one_attendee_and_changes_nothing_else(
     for key, item in before.items():
         if key != NETWORK:
             assert after[key] == item, key  # same etag, same `updated`, same body
-    events_tab = {r["Event key"]: r for r in _tab(gc, google_ws, "Events")}
+    events_tab = {r["Event key"]: r for r in tab_rows(gc, google_ws, "Events")}
     assert events_tab["network-meeting-2024-11-06"]["Signed up"] == "3"
-    assert admin.notifications(config.raw.google.calendar_id) == []  # send_updates off
+    calendar_id = load_config(google_ws).raw.google.calendar_id
+    assert admin.notifications(calendar_id) == []  # send_updates off
 
 
 # ------------------------------------------------------------------ 3. a person's calendar
@@ -199,19 +113,19 @@ def test_a_hand_deleted_event_is_reported_once_and_not_put_back(
 ) -> None:
     night(google_ws)
     cid = load_config(google_ws).raw.google.calendar_id
-    cal = _service(emulator, "calendar", "v3").events()
+    cal = lead_service(emulator, "calendar", "v3").events()
     cal.delete(calendarId=cid, eventId=event_id(NETWORK)).execute()
     first = night(google_ws)
     assert first.as_json()["events"] == {"created": 0, "updated": 0}
-    reported = _problems(gc, google_ws, "Calendar")
+    reported = review_problems(gc, google_ws, "Calendar")
     assert len(reported) == 1
     assert reported[0]["Response or row"] == NETWORK and "deleted" in reported[0]["Reason"]
     assert cal.get(calendarId=cid, eventId=event_id(NETWORK)).execute()["status"] == "cancelled"
-    assert NETWORK not in _by_key(_events(emulator, google_ws))
+    assert NETWORK not in events_by_key(calendar_events(emulator, google_ws))
     admin.reset_stats()
     second = night(google_ws)
     assert second.writes == 0 and admin.stats()["writes"] == 0
-    assert _problems(gc, google_ws, "Calendar") == reported
+    assert review_problems(gc, google_ws, "Calendar") == reported
     assert cal.get(calendarId=cid, eventId=event_id(NETWORK)).execute()["status"] == "cancelled"
 
 
@@ -224,7 +138,7 @@ def test_a_hand_moved_event_is_reported_once_and_left_where_it_was_put(
 ) -> None:
     night(google_ws)
     cid = load_config(google_ws).raw.google.calendar_id
-    cal = _service(emulator, "calendar", "v3").events()
+    cal = lead_service(emulator, "calendar", "v3").events()
     moved = {
         "start": {"dateTime": "2024-10-01T16:00:00+01:00", "timeZone": "Europe/London"},
         "end": {"dateTime": "2024-10-01T17:30:00+01:00", "timeZone": "Europe/London"},
@@ -233,14 +147,14 @@ def test_a_hand_moved_event_is_reported_once_and_left_where_it_was_put(
     by_hand = cal.get(calendarId=cid, eventId=event_id(INTRO)).execute()
     first = night(google_ws)
     assert first.as_json()["events"] == {"created": 0, "updated": 0}
-    reported = _problems(gc, google_ws, "Calendar")
+    reported = review_problems(gc, google_ws, "Calendar")
     assert len(reported) == 1
     assert reported[0]["Response or row"] == INTRO and "changed" in reported[0]["Reason"]
     assert cal.get(calendarId=cid, eventId=event_id(INTRO)).execute() == by_hand
     admin.reset_stats()
     second = night(google_ws)
     assert second.writes == 0 and admin.stats()["writes"] == 0
-    assert _problems(gc, google_ws, "Calendar") == reported
+    assert review_problems(gc, google_ws, "Calendar") == reported
     assert cal.get(calendarId=cid, eventId=event_id(INTRO)).execute() == by_hand
 
 
@@ -255,14 +169,14 @@ def test_a_ready_review_makes_one_doc_and_a_change_regenerates_only_it(
     gc: gspread.Client,
 ) -> None:
     night(google_ws)
-    assert DRAFT_DOC not in _docs(emulator)
-    _mark_review_ready(gc, google_ws, "131005:draft")
+    assert DRAFT_DOC not in docs_by_key(emulator)
+    mark_review_ready(gc, google_ws, "131005:draft")
     result = night(google_ws)
     assert result.as_json()["docs"] == {"created": 1, "updated": 0, "deferred": 0}
-    docs = _docs(emulator)
+    docs = docs_by_key(emulator)
     assert DRAFT_DOC in docs
-    assert "A lovely application." in _doc_text(emulator, docs[DRAFT_DOC]["id"])
-    review = {r["Review key"]: r for r in _tab(gc, google_ws, "Reviews")}["131005:draft"]
+    assert "A lovely application." in doc_text(emulator, docs[DRAFT_DOC]["id"])
+    review = {r["Review key"]: r for r in tab_rows(gc, google_ws, "Reviews")}["131005:draft"]
     assert (
         review["Feedback doc"].startswith("http")
         and docs[DRAFT_DOC]["id"] in review["Feedback doc"]
@@ -270,20 +184,20 @@ def test_a_ready_review_makes_one_doc_and_a_change_regenerates_only_it(
     admin.reset_stats()
     assert night(google_ws).writes == 0 and admin.stats()["writes"] == 0
 
-    _mark_review_ready(gc, google_ws, "131005:draft", overall="Even better after the second read.")
+    mark_review_ready(gc, google_ws, "131005:draft", overall="Even better after the second read.")
     result = night(google_ws)
     assert result.as_json()["docs"] == {"created": 0, "updated": 1, "deferred": 0}
-    again = _docs(emulator)
+    again = docs_by_key(emulator)
     assert set(again) == set(docs)
     assert again[DRAFT_DOC]["id"] == docs[DRAFT_DOC]["id"]  # replaced in place, not a copy
     assert int(again[DRAFT_DOC]["version"]) > int(docs[DRAFT_DOC]["version"])
-    assert "Even better" in _doc_text(emulator, again[DRAFT_DOC]["id"])
+    assert "Even better" in doc_text(emulator, again[DRAFT_DOC]["id"])
     for key, f in docs.items():
         if key != DRAFT_DOC:
             assert again[key]["version"] == f["version"], key
     admin.reset_stats()  # the version Drive gave our replacement is ours: not a person's edit
     assert night(google_ws).writes == 0 and admin.stats()["writes"] == 0
-    assert not _problems(gc, google_ws, "Documents")
+    assert not review_problems(gc, google_ws, "Documents")
 
 
 def test_a_doc_a_person_edited_is_left_alone_and_reported_once(
@@ -294,31 +208,31 @@ def test_a_doc_a_person_edited_is_left_alone_and_reported_once(
     gc: gspread.Client,
 ) -> None:
     night(google_ws)
-    _mark_review_ready(gc, google_ws, "131005:draft")
+    mark_review_ready(gc, google_ws, "131005:draft")
     night(google_ws)
-    file_id = _docs(emulator)[DRAFT_DOC]["id"]
+    file_id = docs_by_key(emulator)[DRAFT_DOC]["id"]
     ps = "PS from Michelle: see you at the network meeting!"
-    _service(emulator, "docs", "v1").documents().batchUpdate(
+    lead_service(emulator, "docs", "v1").documents().batchUpdate(
         documentId=file_id,
         body={"requests": [{"insertText": {"location": {"index": 1}, "text": ps + "\n"}}]},
     ).execute()
-    edited = _docs(emulator)[DRAFT_DOC]
-    text = _doc_text(emulator, file_id)
+    edited = docs_by_key(emulator)[DRAFT_DOC]
+    text = doc_text(emulator, file_id)
     assert text.startswith(ps)
-    _mark_review_ready(gc, google_ws, "131005:draft", overall="Changed after the lead's edit.")
+    mark_review_ready(gc, google_ws, "131005:draft", overall="Changed after the lead's edit.")
     result = night(google_ws)
     assert result.as_json()["docs"] == {"created": 0, "updated": 0, "deferred": 0}
-    assert _docs(emulator)[DRAFT_DOC] == edited
-    assert _doc_text(emulator, file_id) == text
-    reported = _problems(gc, google_ws, "Documents")
+    assert docs_by_key(emulator)[DRAFT_DOC] == edited
+    assert doc_text(emulator, file_id) == text
+    reported = review_problems(gc, google_ws, "Documents")
     assert len(reported) == 1 and "not overwritten" in reported[0]["Reason"]
     assert reported[0]["URN"] == "131005"
-    status = {r["Doc key"]: r for r in _tab(gc, google_ws, "Documents")}[DRAFT_DOC]["Status"]
+    status = {r["Doc key"]: r for r in tab_rows(gc, google_ws, "Documents")}[DRAFT_DOC]["Status"]
     assert "not overwritten" in status
     admin.reset_stats()
     assert night(google_ws).writes == 0 and admin.stats()["writes"] == 0
-    assert _problems(gc, google_ws, "Documents") == reported  # once, not every night
-    assert _doc_text(emulator, file_id) == text
+    assert review_problems(gc, google_ws, "Documents") == reported  # once, not every night
+    assert doc_text(emulator, file_id) == text
 
 
 # ------------------------------------------------------------------ 5. form text stays text
@@ -361,7 +275,7 @@ def test_form_text_stays_literal_in_the_doc_and_in_the_sheet(
     result = night(google_ws)
     assert result.as_json()["docs"]["created"] == 1
     key = "131003:audit_feedback:2025-07-01"
-    text = _doc_text(emulator, _docs(emulator)[key]["id"])
+    text = doc_text(emulator, docs_by_key(emulator)[key]["id"])
     for literal in HOSTILE:
         assert literal in text, literal
 
@@ -398,23 +312,10 @@ def test_form_text_stays_literal_in_the_doc_and_in_the_sheet(
 def test_an_invalid_attendee_email_never_fails_the_calendar_step(
     google_ws: Path, night: Night, admin: EmulatorAdmin, emulator: RunningEmulator
 ) -> None:
-    config = load_config(google_ws)
-    label = config.programme.by_key()["network-meeting-2024-11-06"].form_label
-    admin.add_response(
-        config.form_settings["signup"].form_id,
-        {
-            "School name": "Brookfield CE Primary School",
-            "School URN": "131002",
-            "Your name": "Kim Ng",
-            "Your email": "kim.ng@brookfield",  # Google: 400 "Invalid attendee email."
-            "Which events would you like to attend?": [label],
-        },
-        respondent_email="x@brookfield.example.sch.uk",
-        submitted="2024-10-20T08:00:00.000000Z",
-    )
+    sign_up(admin, google_ws, "kim.ng@brookfield")  # Google: 400 "Invalid attendee email."
     result = night(google_ws)
     assert result.ok
-    event = _by_key(_events(emulator, google_ws))[NETWORK]
+    event = events_by_key(calendar_events(emulator, google_ws))[NETWORK]
     emails = {a["email"] for a in event.get("attendees", [])}
     assert emails and "kim.ng@brookfield" not in emails
     assert night(google_ws).as_json()["events"]["updated"] == 0  # not seen as a person's edit
@@ -440,6 +341,6 @@ def test_an_en_us_etc_gmt_sheet_gives_the_same_schools_tab(
         }
         gc.open_by_key(sid).batch_update({"requests": [request]})
         assert night(ws).ok
-        tabs[locale] = _tab(gc, ws, "Schools")
+        tabs[locale] = tab_rows(gc, ws, "Schools")
     assert tabs["en_US"] == tabs["en_GB"]
     assert len(tabs["en_US"]) > 3

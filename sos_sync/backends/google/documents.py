@@ -8,10 +8,15 @@ query at the start of the night finds every document; writes use that listing (n
 per document). Replacing one is a media update of the same file. What is uploaded is the
 rendered .docx (Drive converts it); the PDF copy is Drive's export (`files.export`).
 
-A person edited a document when its `modifiedTime` moved past the one Drive returned right
-after our write. Drive's `version` is no use for that: it moves on every change, "even
-those not visible to the user". Fingerprints recorded by earlier releases (the `version`)
-are still accepted, and replaced by the new form when they match.
+A person edited a document when its text is no longer the text Drive held right after our
+write. Drive's `version` moves on every change, "even those not visible to the user", and
+`modifiedTime` may too, so neither decides alone: right after each write the Doc's text
+(Drive's `text/plain` export) is hashed and the hash kept with the file (app property
+`sos_text`) and in the fingerprint, `mt:<modifiedTime>;tx:<hash>`. While `modifiedTime` is
+where we left it nothing is read; once it moved, the text is exported again (once a night,
+only for such a document) and only a different hash counts as a person's edit.
+Fingerprints recorded by earlier releases (the bare `version`, or `mt:` without `tx:`) are
+still accepted, and replaced by the new form when they match.
 
 A create is not idempotent: when its reply is lost, the document is looked up by key before
 the create is sent again. Two documents found for one key (a create that landed twice
@@ -24,7 +29,7 @@ import dataclasses
 import functools
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from googleapiclient.http import MediaIoBaseUpload
@@ -41,6 +46,9 @@ APP_PROPERTY = "sos_app"
 APP_VALUE = "sos-sync"
 FIELDS = "id,name,version,createdTime,modifiedTime,webViewLink,appProperties"
 FINGERPRINT = "mt:"  # + modifiedTime; an earlier release recorded the bare `version`
+TEXT_MARK = ";tx:"  # + the hash of the Doc's text right after our write
+TEXT_PROPERTY = "sos_text"
+TEXT_MIME = "text/plain"
 PROPERTY_LIMIT = 124  # bytes of key + value, UTF-8 (Drive)
 
 
@@ -61,23 +69,41 @@ def _media(docx: bytes) -> MediaIoBaseUpload:
     return MediaIoBaseUpload(io.BytesIO(docx), DOCX_MIME, resumable=False)
 
 
+def text_hash(exported: bytes) -> str:
+    """The hash of a Doc's text as Drive exports it (byte-order mark, line ends and trailing
+    blanks aside, which say nothing about a person's edit)."""
+    text = exported.decode("utf-8", "replace").lstrip("\ufeff").replace("\r\n", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+    return hashlib.sha256("\n".join(lines).strip().encode("utf-8")).hexdigest()[:40]
+
+
 def _quote(value: str) -> str:
     return value.replace("\\", "\\\\").replace("'", "\\'")
 
 
 @dataclasses.dataclass(frozen=True)
 class GoogleDocState(DocState):
-    """A Google Doc's state: its fingerprint is `mt:<modifiedTime>`; `version` is kept to
-    recognise a fingerprint an earlier release recorded."""
+    """A Google Doc's state: its fingerprint is `mt:<modifiedTime>;tx:<text hash>`; `version`
+    is kept to recognise a fingerprint an earlier release recorded; `read_text_hash` exports
+    the Doc's text now (asked only once `modifiedTime` moved)."""
 
     version: str = ""
+    modified: str = ""
+    read_text_hash: Callable[[], str] | None = dataclasses.field(default=None, compare=False)
 
     def unchanged_since(self, recorded: str | None) -> bool:
         if not recorded:
             return False
-        if recorded.startswith(FINGERPRINT):
-            return recorded == self.fingerprint
-        return recorded == self.version  # recorded by an earlier release: Drive's version
+        if not recorded.startswith(FINGERPRINT):
+            return recorded == self.version  # recorded by an earlier release: Drive's version
+        if recorded == self.fingerprint:
+            return True
+        stamp, _, recorded_hash = recorded.partition(TEXT_MARK)
+        if stamp == FINGERPRINT + self.modified:
+            return True  # the same modifiedTime: nothing happened to the file
+        if not recorded_hash or self.read_text_hash is None:
+            return False  # recorded before text hashes: a moved modifiedTime is an edit
+        return self.read_text_hash() == recorded_hash
 
 
 def _newest_first(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,6 +120,7 @@ class GoogleDocumentStore:
         self.clients = clients
         self.folder_id = config.raw.google.documents_folder_id
         self._by_key: dict[str, list[dict[str, Any]]] | None = None
+        self._text_hashes: dict[str, str] = {}
 
     @property
     def _share(self) -> str:
@@ -152,16 +179,29 @@ class GoogleDocumentStore:
             self._by_key = by_key
         return self._by_key
 
-    @staticmethod
-    def _state(key: str, items: Sequence[dict[str, Any]]) -> GoogleDocState:
+    def _state(self, key: str, items: Sequence[dict[str, Any]]) -> GoogleDocState:
         kept, *others = _newest_first(items)
+        modified = str(kept.get("modifiedTime", ""))
+        sealed = str((kept.get("appProperties") or {}).get(TEXT_PROPERTY, ""))
         return GoogleDocState(
             key=key,
             link=str(kept.get("webViewLink", "")),
-            fingerprint=FINGERPRINT + str(kept.get("modifiedTime", "")),
+            fingerprint=FINGERPRINT + modified + (TEXT_MARK + sealed if sealed else ""),
             duplicates=tuple(str(o.get("webViewLink") or o.get("id", "")) for o in others),
             version=str(kept.get("version", "")),
+            modified=modified,
+            read_text_hash=functools.partial(self._text_hash, key, str(kept.get("id", ""))),
         )
+
+    def _text_hash(self, key: str, file_id: str) -> str:
+        """The hash of the Doc's text as Drive exports it now (once a night per document)."""
+        if file_id not in self._text_hashes:
+            export = functools.partial(
+                _execute, self._files().export, fileId=file_id, mimeType=TEXT_MIME
+            )
+            text = self.clients.call(export, self._what(key), self._share)
+            self._text_hashes[file_id] = text_hash(bytes(text))
+        return self._text_hashes[file_id]
 
     def read_documents(self, keys: Sequence[str]) -> dict[str, DocState]:
         """The documents by key (from the night's listing); missing keys are absent."""
@@ -206,13 +246,31 @@ class GoogleDocumentStore:
         known = self._listing().get(key_value(key))
         if known:
             kept = _newest_first(known)[0]
-            item = self._update(key, kept["id"], title, docx, props)
+            item = self._seal(key, self._update(key, kept["id"], title, docx, props))
             items = [item if i is kept else i for i in known]
         else:
-            item = self._create_once(key, title, docx, props)
+            item = self._seal(key, self._create_once(key, title, docx, props))
             items = [item]
         self._listing()[key_value(key)] = items
         return self._state(key, items)
+
+    def _seal(self, key: str, item: dict[str, Any]) -> dict[str, Any]:
+        """Keep the hash of the text Drive made of our upload with the file (`sos_text`)."""
+        self._text_hashes.pop(str(item["id"]), None)
+        sealed = self._text_hash(key, str(item["id"]))
+        reply: dict[str, Any] = self.clients.call(
+            functools.partial(
+                _execute,
+                self._files().update,
+                fileId=item["id"],
+                body={"appProperties": {TEXT_PROPERTY: sealed}},
+                fields=FIELDS,
+                supportsAllDrives=True,
+            ),
+            self._what(key),
+            self._share,
+        )
+        return reply
 
     def _what(self, key: str) -> str:
         return f"the documents folder {self.folder_id} (document {key})"
@@ -225,7 +283,7 @@ class GoogleDocumentStore:
                 _execute,
                 self._files().update,
                 fileId=file_id,
-                body={"name": title, "appProperties": props},
+                body={"name": title, "appProperties": {**props, TEXT_PROPERTY: None}},
                 media_body=_media(docx),
                 fields=FIELDS,
                 supportsAllDrives=True,

@@ -58,6 +58,12 @@ class FormChanges:
 
     requests: tuple[dict[str, Any], ...]
     lines: tuple[str, ...]
+    # the synced question's choices as the form has them, and as the design wants them
+    # (set only when they differ)
+    choices: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    # no event is to come, and a choice question needs one option at least: the synced
+    # question keeps these choices (events that are over) until the programme has more
+    left_on: tuple[str, ...] = ()
 
 
 def changes(form: dict[str, Any], design: FormDesign, keep_choices: frozenset[str]) -> FormChanges:
@@ -69,18 +75,30 @@ def changes(form: dict[str, Any], design: FormDesign, keep_choices: frozenset[st
     by_title = {fold_title(str(i.get("title", ""))): (n, i) for n, i in enumerate(items)}
     requests: list[dict[str, Any]] = []
     lines: list[str] = []
+    synced: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    left_on: tuple[str, ...] = ()
     added = 0
     for q in design.questions:
         found = by_title.get(fold_title(q.title))
+        none_to_offer = q.field in keep_choices and not q.choices
+        if found is None and none_to_offer:
+            lines.append(f"not yet the question `{q.title}`: no event is to come")
+            continue
         if found is None:
             requests.append(
                 {"createItem": {"item": to_item(q), "location": {"index": len(items) + added}}}
             )
             added += 1
             lines.append(f"add the question `{q.title}`")
+            if q.field in keep_choices:
+                synced = ((), q.choices)
             continue
         index, item = found
         have = _options(item)
+        if none_to_offer and have:
+            left_on = have
+            lines.append(f"`{q.title}`: no event is to come, so its choices are left as they are")
+            continue
         if q.field in keep_choices and have is not None and have != q.choices:
             new = to_item(q)
             new["questionItem"]["question"]["choiceQuestion"]["type"] = item["questionItem"][
@@ -95,6 +113,7 @@ def changes(form: dict[str, Any], design: FormDesign, keep_choices: frozenset[st
                     }
                 }
             )
+            synced = (have, q.choices)
             gone = [c for c in have if c not in q.choices]
             came = [c for c in q.choices if c not in have]
             if came:
@@ -103,7 +122,7 @@ def changes(form: dict[str, Any], design: FormDesign, keep_choices: frozenset[st
                 lines.append(f"`{q.title}`: no longer offer " + ", ".join(f"`{c}`" for c in gone))
             if not came and not gone:
                 lines.append(f"`{q.title}`: put the choices in programme order")
-    return FormChanges(tuple(requests), tuple(lines))
+    return FormChanges(tuple(requests), tuple(lines), synced, left_on)
 
 
 class FormsApi:
