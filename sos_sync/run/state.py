@@ -191,11 +191,14 @@ class StateStore:
                 "INSERT OR REPLACE INTO records (name, key, data) VALUES (?, ?, ?)",
                 [(n, k, data) for (n, k), _, data in changed],
             )
+        elif gone and not rows:  # the whole area cleared (pending, once the tracker holds it)
+            self.db.execute("DELETE FROM cells WHERE area=?", (area,))
         else:
             self.db.executemany(
                 "DELETE FROM cells WHERE area=? AND tab=? AND row_key=?",
                 [(area, t, k) for t, k in gone],
             )
+        if area != "extra" and changed:
             self.db.executemany(
                 "INSERT OR REPLACE INTO cells (area, tab, row_key, data, run_id) "
                 "VALUES (?, ?, ?, ?, ?)",
