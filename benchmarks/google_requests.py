@@ -91,6 +91,18 @@ def row_by_row(
     return needed, seconds / max(sent, 1) * needed
 
 
+def _docx(text: str) -> bytes:
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(text)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
 def documents_night(n: int) -> None:
     """Drive requests for `n` new documents: a lookup per document (before) vs the listing (now)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,7 +128,7 @@ def documents_night(n: int) -> None:
                 for key in keys:
                     if folder == "f1":
                         store._find(key)  # what every document cost before
-                    store.write_document(key, f"Letter {key}", f"<p>{key}</p>", key[-4:])
+                    store.write_document(key, f"Letter {key}", _docx(key), key[-4:])
                 drive = admin.stats()["apis"].get("drive", {"requests": 0})
                 print(
                     f"{n}-document night, {label}: {drive['requests']} Drive requests "

@@ -22,7 +22,7 @@ from sos_sync.backends.base import DocumentStore
 from sos_sync.config.load import Config
 from sos_sync.delivery.mail import Letter, Refused, ServerFailed, Unknown, send_letter
 from sos_sync.delivery.outbox import Entry, Outbox, outbox_path
-from sos_sync.domain.documents import names
+from sos_sync.domain.document_text import names
 from sos_sync.plan.model import Remembered, Snapshot
 from sos_sync.run.state import State
 from sos_sync.tracker.schema import TabData

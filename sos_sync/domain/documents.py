@@ -22,21 +22,17 @@ for application feedback ``draft``, ``heading``, ``panel_on`` and ``visit_on``. 
 
 from __future__ import annotations
 
-import datetime as dt
+import contextvars
 import functools
 import hashlib
 import io
 import json
 import re
-import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage, RichText
 from pydantic import ValidationError
 
 from sos_sync.domain.document_contexts import (
@@ -49,8 +45,15 @@ from sos_sync.domain.document_contexts import (
     ReminderContext,
     Resource,
 )
+from sos_sync.domain.document_text import count, lines, long_date, names, paras, sentence
 from sos_sync.errors import ConfigError
 from sos_sync.resources import templates_dir
+
+if TYPE_CHECKING:  # rendering's libraries are imported when a night renders a document
+    import jinja2
+    from docxtpl import DocxTemplate, RichText
+
+    from sos_sync.domain.document_engine import CompiledOnce
 
 __all__ = [
     "DOC_KINDS",
@@ -59,9 +62,11 @@ __all__ = [
     "RenderedDocument",
     "TemplateError",
     "default_templates_dir",
+    "file_digest",
     "inputs_hash",
     "jinja_environment",
     "long_date",
+    "names",
     "render_document",
     "template_path",
 ]
@@ -78,43 +83,6 @@ _REMINDER_HEADINGS = {
     "consent": "Please send your form again with consent",
     "no_eoi": "Please send us your expression of interest",
 }
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_WORDS = [
-    "no",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
 
 
 @dataclass(frozen=True)
@@ -156,6 +124,7 @@ def default_templates_dir() -> Path:
     return templates_dir()
 
 
+@functools.lru_cache(maxsize=64)
 def template_path(kind: str, folder: Path) -> Path:
     """Where the template of `kind` lives in `folder`."""
     return folder / f"{kind}.docx"
@@ -170,21 +139,29 @@ def render_document(
         TemplateError: the kind is unknown, the context does not match its model, or the
             template is missing, malformed or refers to an undefined field.
     """
+    import jinja2
+
+    from sos_sync.domain.document_engine import Template, stable_zip
+
     ctx = _validated(kind, key, context)
     path = template_path(kind, templates_dir)
     source = _template_bytes(path)
-    digest = _hash(kind, source, ctx)
+    digest = _hash(kind, file_digest(path), ctx)
     title = _title(kind, ctx)
     try:
-        tpl = DocxTemplate(io.BytesIO(source))
+        tpl = Template(io.BytesIO(source))
         variables = _variables(kind, ctx, title, tpl)
-        tpl.render(variables, jinja_environment(tpl), autoescape=True)
+        rendering = _RENDERING.set(tpl)
+        try:
+            tpl.render(variables, _environment(), autoescape=True)
+        finally:
+            _RENDERING.reset(rendering)
         props = tpl.docx.core_properties
         props.title = title
         props.comments = HASH_PREFIX + digest
         out = io.BytesIO()
         tpl.save(out)
-        data = _stable_zip(out.getvalue())
+        data = stable_zip(out.getvalue())
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"{path}: {exc.message} (in the template's merge fields)", template=path.name
@@ -196,23 +173,11 @@ def render_document(
     return RenderedDocument(key, kind, title, data, digest)
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """The .docx with fixed entry times: the same inputs give the same bytes, every night."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
-
-
 def inputs_hash(kind: str, key: str, context: Mapping[str, Any], templates_dir: Path) -> str:
     """The `inputs_hash` `render_document` would give, without rendering (cheap: each night
     decides with it which documents need generating at all)."""
     ctx = _validated(kind, key, context)
-    return _hash(kind, _template_bytes(template_path(kind, templates_dir)), ctx)
+    return _hash(kind, file_digest(template_path(kind, templates_dir)), ctx)
 
 
 def _validated(kind: str, key: str, context: Mapping[str, Any]) -> CommonContext:
@@ -227,7 +192,11 @@ def _validated(kind: str, key: str, context: Mapping[str, Any]) -> CommonContext
         raise TemplateError(f"{kind} context for document `{key}`: {problems}") from None
 
 
-def _template_bytes(path: Path) -> bytes:
+_FileKey = tuple[Path, int, int]  # a file as it is now: path, mtime (ns), size
+
+
+def _file_key(path: Path) -> _FileKey:
+    """The file's path and its current mtime and size: an edited file is read again."""
     try:
         stat = path.stat()
     except OSError:
@@ -235,7 +204,20 @@ def _template_bytes(path: Path) -> bytes:
             f"{path}: template not found. Copy it from sos-sync's templates/ folder.",
             template=path.name,
         ) from None
-    return _read_cached(path, stat.st_mtime_ns, stat.st_size)
+    return path, stat.st_mtime_ns, stat.st_size
+
+
+def _template_bytes(path: Path) -> bytes:
+    return _read_cached(*_file_key(path))
+
+
+def file_digest(path: Path) -> str:
+    """sha256 (hex) of the file's bytes, hashed once while the file is unchanged.
+
+    Raises:
+        TemplateError: the file is not there.
+    """
+    return _digest_cached(*_file_key(path))
 
 
 @functools.lru_cache(maxsize=32)
@@ -243,25 +225,41 @@ def _read_cached(path: Path, mtime_ns: int, size: int) -> bytes:
     return path.read_bytes()
 
 
-def _logo_bytes(ctx: CommonContext) -> bytes:
+@functools.lru_cache(maxsize=32)
+def _digest_cached(path: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(_read_cached(path, mtime_ns, size)).hexdigest()
+
+
+_NO_LOGO = hashlib.sha256(b"").hexdigest()
+
+
+def _logo_file(ctx: CommonContext) -> Path | None:
     logo = ctx.letterhead.logo
     if not logo:
-        return b""
+        return None
+    path = Path(logo)
     try:
-        return _template_bytes(Path(logo))
+        _file_key(path)
     except TemplateError:
         raise TemplateError(f"letterhead logo {logo}: file not found") from None
+    return path
 
 
-def _hash(kind: str, template: bytes, ctx: CommonContext) -> str:
+def _logo_bytes(ctx: CommonContext) -> bytes:
+    path = _logo_file(ctx)
+    return b"" if path is None else _template_bytes(path)
+
+
+def _hash(kind: str, template_digest: str, ctx: CommonContext) -> str:
     data = ctx.model_dump(mode="json")
     data.pop("generated_on", None)  # the day it was made is not an input: no daily regeneration
     data["letterhead"].pop("logo", None)  # its bytes are the input, not where the file is
+    logo = _logo_file(ctx)
     canonical = json.dumps(
         {
             "kind": kind,
-            "template": hashlib.sha256(template).hexdigest(),
-            "logo": hashlib.sha256(_logo_bytes(ctx)).hexdigest(),
+            "template": template_digest,
+            "logo": _NO_LOGO if logo is None else file_digest(logo),
             "context": data,
         },
         sort_keys=True,
@@ -283,6 +281,9 @@ def _clean(value: Any) -> Any:
 
 
 def _variables(kind: str, ctx: CommonContext, title: str, tpl: DocxTemplate) -> dict[str, Any]:
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
     v: dict[str, Any] = _clean(ctx.model_dump())
     contact = ctx.school.contact_name.strip()
     v["title"] = title
@@ -326,56 +327,40 @@ def _variables(kind: str, ctx: CommonContext, title: str, tpl: DocxTemplate) -> 
     return v
 
 
-def long_date(value: Any) -> str:
-    """A date as schools read it: ``14 July 2028``."""
-    day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def paras(text: str) -> str:
-    """Multi-line form text: blank lines start a new paragraph, newlines break the line."""
-    blocks = [b.strip("\n") for b in text.strip().split("\n\n") if b.strip()]
-    return "\a".join(blocks)  # docxtpl turns \a into a new paragraph, \n into a line break
-
-
-def lines(text: str) -> str:
-    """Multi-line text (an address) kept as lines, blank lines dropped."""
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def sentence(text: str) -> str:
-    """Text with its first letter in capitals (the rest untouched, unlike `capitalize`)."""
-    return text[:1].upper() + text[1:]
-
-
-def names(people: list[str]) -> str:
-    """``["A", "B", "C"]`` as ``A, B and C``."""
-    return people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
-
-
-def count(n: int) -> str:
-    """A count in words up to twenty ("eight"), in figures above."""
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
-
-
 def jinja_environment(tpl: DocxTemplate) -> jinja2.Environment:
     """Strict, autoescaping Jinja with our filters (`link` makes links inside `tpl`)."""
+    import jinja2
+
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-
-    def link(resource: Mapping[str, str] | Resource) -> RichText:
-        r = resource if isinstance(resource, Resource) else Resource(**resource)
-        return RichText(r.title, url_id=tpl.build_url_id(r.url), color="0563C1", underline=True)
-
-    env.filters.update(
-        long_date=long_date,
-        paras=paras,
-        lines=lines,
-        names=names,
-        sentence=sentence,
-        count=count,
-        link=link,
-    )
+    env.filters.update(_FILTERS, link=lambda resource: _link(tpl, resource))
     return env
+
+
+def _link(tpl: DocxTemplate, resource: Mapping[str, str] | Resource) -> RichText:
+    from docxtpl import RichText
+
+    r = resource if isinstance(resource, Resource) else Resource(**resource)
+    return RichText(r.title, url_id=tpl.build_url_id(r.url), color="0563C1", underline=True)
+
+
+_FILTERS: dict[str, Callable[..., Any]] = {
+    "long_date": long_date,
+    "paras": paras,
+    "lines": lines,
+    "names": names,
+    "sentence": sentence,
+    "count": count,
+}
+_RENDERING: contextvars.ContextVar[DocxTemplate] = contextvars.ContextVar("_RENDERING")
+
+
+@functools.cache
+def _environment() -> CompiledOnce:
+    """`jinja_environment` for every document of the process (each part compiled once): its
+    `link` makes links inside the template being rendered (`_RENDERING`)."""
+    from sos_sync.domain.document_engine import CompiledOnce
+
+    return CompiledOnce({**_FILTERS, "link": lambda r: _link(_RENDERING.get(), r)})
 
 
 def _title(kind: str, ctx: CommonContext) -> str:

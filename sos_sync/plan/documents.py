@@ -9,13 +9,37 @@ rest wait for the next (the report says how many).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from sos_sync.domain.document_inputs import inputs_key
 from sos_sync.domain.documents import TemplateError, inputs_hash, render_document
 from sos_sync.domain.responses import Problem
+
+
+class LazyContext(Mapping[str, Any]):
+    """A document's context, built the first time it is read: a night that neither compares
+    nor renders the document (documents off, or waiting for a later night) never builds it."""
+
+    def __init__(self, build: Callable[[], Mapping[str, Any]]) -> None:
+        self._build = build
+        self._built: Mapping[str, Any] | None = None
+
+    def _context(self) -> Mapping[str, Any]:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def __getitem__(self, key: str) -> Any:
+        return self._context()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._context())
+
+    def __len__(self) -> int:
+        return len(self._context())
 
 
 @dataclass(frozen=True)
@@ -45,7 +69,7 @@ class DocumentsPlan:
     status: dict[str, str]  # key -> what the Documents tab says
     record: dict[
         str, dict[str, str]
-    ]  # key -> {"hash","fingerprint","link","generated_on","title","kind","urn"}
+    ]  # key -> {"hash","fingerprint","link","generated_on","title","kind","urn","inputs"}
     problems: list[Problem] = field(default_factory=list)
     deferred: int = 0
 
@@ -106,12 +130,17 @@ def plan_documents(
             )
             continue
         try:
-            digest = inputs_hash(w.kind, w.key, w.context, templates_dir)
+            digest, key = _inputs_hash(w, rec, templates_dir)
+            if rec is not None and key and rec.get("hash") == digest != "":
+                record[w.key]["inputs"] = key  # made by an earlier release: hashed once more
             cur = current.get(w.key)
             if cur is not None:
                 problems.extend(_duplicate_problems(w, cur))
-                if rec is not None and cur.unchanged_since(rec.get("fingerprint")):
+                if rec is not None and _unchanged(cur, rec):
                     record[w.key]["fingerprint"] = cur.fingerprint  # an older form upgraded
+                    record[w.key].pop(EDITED_SEEN, None)
+                elif rec is not None:  # a person's edit: not looked at again until the next
+                    record[w.key][EDITED_SEEN] = cur.fingerprint
             kept = _kept(w, rec, cur, digest)
             if kept is None and len(jobs) >= max_per_night:
                 deferred += 1
@@ -136,9 +165,39 @@ def plan_documents(
             "title": doc.title,
             "kind": w.kind,
             "urn": w.urn,
+            "inputs": inputs_key(w.kind, w.context, templates_dir),
         }
         status[w.key] = "Generated"
     return DocumentsPlan(tuple(jobs), status, record, problems, deferred)
+
+
+def _inputs_hash(
+    w: WantedDocument, rec: Mapping[str, str] | None, templates_dir: Path
+) -> tuple[str, str]:
+    """The inputs hash to compare with the recorded one. Only a document made before is
+    compared: a new one is rendered (which hashes its inputs) or waits, so a night with
+    documents off hashes nothing. Inputs with the key recorded when the document was made
+    have its recorded hash: an unchanged document is not validated and hashed again.
+    Returns the hash and the inputs key ("" when it cannot be made)."""
+    if rec is None:
+        return "", ""
+    key = inputs_key(w.kind, w.context, templates_dir)
+    if key and rec.get("inputs") == key and rec.get("hash"):
+        return rec["hash"], key
+    return inputs_hash(w.kind, w.key, w.context, templates_dir), key
+
+
+EDITED_SEEN = "edited_seen"  # the fingerprint a document had when a person's edit was found
+
+
+def _unchanged(cur: _Current, rec: Mapping[str, str]) -> bool:
+    """Whether the document is as the sync left it. One whose fingerprint is still the one
+    it had when a person's edit was found is edited, without asking the backend again (on
+    Google that would export its text every night)."""
+    seen = rec.get(EDITED_SEEN)
+    if seen and seen == cur.fingerprint:
+        return False
+    return cur.unchanged_since(rec.get("fingerprint"))
 
 
 def _kept(
@@ -162,9 +221,9 @@ def _kept(
                 rec,
                 w.key,
             )
-        edited = not cur.unchanged_since(rec.get("fingerprint"))
+        edited = not _unchanged(cur, rec)
         return ("Generated; edited since by a person" if edited else "Generated"), None
-    if cur is not None and not cur.unchanged_since(rec.get("fingerprint")):
+    if cur is not None and not _unchanged(cur, rec):
         return "Edited by a person: not overwritten", _doc_problem(
             "doc_edited",
             f"The {label} for {w.school} changed in the tracker since it was generated, but "

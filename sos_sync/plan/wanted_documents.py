@@ -7,12 +7,13 @@ generate tonight.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from sos_sync.domain.responses import Problem, Response, match_choice, parse_day
 from sos_sync.domain.steps import add_years
-from sos_sync.plan.documents import WantedDocument
+from sos_sync.plan.documents import LazyContext, WantedDocument
 from sos_sync.plan.evidence import counts
 from sos_sync.plan.model import Night, SchoolRecord, iso
 
@@ -54,38 +55,44 @@ def wanted_documents(
 ) -> tuple[list[WantedDocument], list[Problem]]:
     """Audit feedback per valid audit, award letters, then application feedback per ready review."""
     out: list[WantedDocument] = []
+    criteria = criteria_context(night)  # once a night: every document shares it (read only)
     for urn in sorted(records):
-        out.extend(_audit_feedback(night, records[urn]))
+        out.extend(_audit_feedback(night, records[urn], criteria))
         out.extend(_award_letter(night, records[urn]))
-    reviews, problems = _ready_reviews(night, records)
+    reviews, problems = _ready_reviews(night, records, criteria)
     return out + reviews, problems
 
 
-def _audit_feedback(night: Night, rec: SchoolRecord) -> list[WantedDocument]:
+def _audit_feedback(
+    night: Night, rec: SchoolRecord, criteria: list[dict[str, Any]]
+) -> list[WantedDocument]:
     by_day: dict[dt.date, Response] = {}
     for r in rec.responses:
         if r.kind == "audit" and r.day and counts(r, night.config):
             by_day[r.day] = r  # the day's latest valid audit
     out = []
     for day, r in sorted(by_day.items()):
-        ratings = [r.values.get(f"rating_{c.code}") for c in night.config.criteria]
-        ctx = {
-            **common_context(night, rec),
-            "completed_on": day.isoformat(),
-            "criteria_version": night.config.criteria_version,
-            "criteria": [
-                {**c, "rating": rating}
-                for c, rating in zip(criteria_context(night), ratings, strict=True)
-            ],
-            "notes": {
-                "learn": str(r.values.get("notes_learn", "")),
-                "embed": str(r.values.get("notes_embed", "")),
-                "share": str(r.values.get("notes_share", "")),
-            },
-        }
         key = f"{rec.urn}:audit_feedback:{day.isoformat()}"
+        ctx = LazyContext(functools.partial(_audit_context, night, rec, criteria, day, r))
         out.append(WantedDocument(key, "audit_feedback", rec.urn, rec.name, ctx, dated=day))
     return out
+
+
+def _audit_context(
+    night: Night, rec: SchoolRecord, criteria: list[dict[str, Any]], day: dt.date, r: Response
+) -> dict[str, Any]:
+    ratings = [r.values.get(f"rating_{c.code}") for c in night.config.criteria]
+    return {
+        **common_context(night, rec),
+        "completed_on": day.isoformat(),
+        "criteria_version": night.config.criteria_version,
+        "criteria": [{**c, "rating": rating} for c, rating in zip(criteria, ratings, strict=True)],
+        "notes": {
+            "learn": str(r.values.get("notes_learn", "")),
+            "embed": str(r.values.get("notes_embed", "")),
+            "share": str(r.values.get("notes_share", "")),
+        },
+    }
 
 
 def _award_letter(night: Night, rec: SchoolRecord) -> list[WantedDocument]:
@@ -106,7 +113,7 @@ def _award_letter(night: Night, rec: SchoolRecord) -> list[WantedDocument]:
 
 
 def _ready_reviews(
-    night: Night, records: Mapping[str, SchoolRecord]
+    night: Night, records: Mapping[str, SchoolRecord], criteria_of_night: list[dict[str, Any]]
 ) -> tuple[list[WantedDocument], list[Problem]]:
     reviews = night.tab("Reviews")
     if reviews is None:
@@ -127,7 +134,7 @@ def _ready_reviews(
         if stage not in REVIEW_STAGES:
             continue
         criteria, bad = [], []
-        for c in criteria_context(night):
+        for c in criteria_of_night:
             typed = cell(row, f"{c['code']} judgement")
             judgement = match_choice(typed, JUDGEMENTS)
             if judgement is None:

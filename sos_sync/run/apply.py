@@ -184,8 +184,10 @@ def _documents(run: _Run, backend: Backend) -> None:
                 docs_created=int(job.new), docs_updated=int(not job.new), writes=1
             )
             run.journal(**{DOCUMENT: None})
-    done = run.state.extra.get("documents", {})
-    documents = {**resolve(dp.record, run.links), **done}
+    done = run.state.extra.get("documents", {})  # the records before, and tonight's writes
+    # the plan's record wins for every document it speaks of (a fingerprint upgraded, an
+    # inputs key added); a record it no longer speaks of (an orphan) is kept as it was
+    documents = {**done, **resolve(dp.record, run.links)}
     if documents != done:
         with run.checkpoint("documents"):
             run.state = State(

@@ -104,6 +104,11 @@ def test_an_invisible_version_bump_is_not_an_edit_and_a_real_edit_still_is(
     assert result.as_json()["docs"] == {"created": 0, "updated": 0, "deferred": 0}
     assert "not overwritten" in _statuses(gc, google_ws)[DRAFT_DOC]
     assert len(review_problems(gc, google_ws, "Documents")) == 1
+    # the edit is remembered with the file as it was found: its text is not exported again
+    admin.reset_stats()
+    night(google_ws)
+    assert admin.stats()["apis"]["drive"]["methods"].get("drive.files.export", 0) == 0
+    assert "not overwritten" in _statuses(gc, google_ws)[DRAFT_DOC]
 
 
 @pytest.mark.parametrize("form", ["version", "modifiedTime"])

@@ -10,15 +10,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import docx
-
-from sos_sync.delivery.pdf import docx_to_pdf
 from sos_sync.domain.documents import HASH_PREFIX
 from sos_sync.files import atomic_write_bytes
 
 
 def write_docx_and_pdf(data: bytes, path: Path) -> Path:
     """Write the .docx at `path` and its PDF copy beside it; the PDF's path."""
+    from sos_sync.delivery.pdf import docx_to_pdf  # reportlab: only on nights that make one
+
     pdf = path.with_suffix(".pdf")
     atomic_write_bytes(pdf, docx_to_pdf(data))
     atomic_write_bytes(path, data)
@@ -27,6 +26,8 @@ def write_docx_and_pdf(data: bytes, path: Path) -> Path:
 
 def read_inputs_hash(data: bytes | Path) -> str | None:
     """The inputs hash rendering stored in the document, or None when there is none."""
+    import docx
+
     source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
     comments = docx.Document(source).core_properties.comments or ""
     return comments[len(HASH_PREFIX) :] if comments.startswith(HASH_PREFIX) else None

@@ -1,15 +1,24 @@
 """The local backend's documents (`docs/*.docx` and their `.pdf` copies); the calendar
-is in `ics_store`."""
+is in `ics_store`.
+
+A document's fingerprint is the hash of its bytes. Each night reads every document's, so
+they are kept in `state/documents-seen.json` with the file's size, times and inode: a file
+whose stat is unchanged is not read and hashed again (any save changes its ctime).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from sos_sync.backends.base import DocState
 from sos_sync.backends.local.docx import write_docx_and_pdf
+from sos_sync.files import atomic_write_bytes
+
+SEEN_FILE = Path("state") / "documents-seen.json"
 
 
 def doc_filename(key: str) -> str:
@@ -39,12 +48,35 @@ class DocxDocuments:
             return str(path)
 
     def read_documents(self, keys: Sequence[str]) -> dict[str, DocState]:
+        seen = self._seen()
+        now: dict[str, list[int | str] | None] = {}
         out: dict[str, DocState] = {}
         for k in keys:
             p = self._path(k)
-            if p.exists():
-                out[k] = DocState(k, self._link(p), file_fingerprint(p))
+            try:
+                st = p.stat()
+            except OSError:
+                now[p.name] = None  # gone
+                continue
+            stamp: list[int | str] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            known = seen.get(p.name) or []
+            same = isinstance(known, list) and len(known) == 5 and known[:4] == stamp
+            fingerprint = str(known[4]) if same else file_fingerprint(p)
+            now[p.name] = [*stamp, fingerprint]
+            out[k] = DocState(k, self._link(p), fingerprint)
+        kept = {n: v for n, v in {**seen, **now}.items() if v is not None}
+        if kept != seen:
+            data = json.dumps(kept, sort_keys=True, separators=(",", ":")).encode()
+            atomic_write_bytes(self.workspace / SEEN_FILE, data)
         return out
+
+    def _seen(self) -> dict[str, list[int | str]]:
+        """What the last read found: file name -> [size, mtime, ctime, inode, fingerprint]."""
+        try:
+            found = json.loads((self.workspace / SEEN_FILE).read_bytes())
+        except (OSError, ValueError):
+            return {}  # none yet, or damaged: every file is hashed (and the file rewritten)
+        return found if isinstance(found, dict) else {}
 
     def delete_document(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
