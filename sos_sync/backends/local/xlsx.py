@@ -191,6 +191,7 @@ class XlsxTracker:
             with _replacing(self.path) as (tmp, _fh):
                 written = write_first(tmp, tabs, by_tab, self.leads, self.renewal_days)
             self.last_apply, self._last = "first", None
+            self._remember(tabs, None, {t.name for t in tabs})
             return written
         if not by_tab:
             return 0
@@ -207,23 +208,29 @@ class XlsxTracker:
         with self.path.open("rb") as src, _replacing(self.path) as (_tmp, out):
             written = patch_workbook(src, out, cur.package, cur.found, cur.tabs, tabs, by_tab)
         self.last_apply, self._last = "patch", None
-        self._remember(tabs, cur, set(by_tab))
+        self._remember(tabs, cur.found, set(by_tab))
         return written
 
-    def _remember(self, tabs: Sequence[TabSpec], before: _Read, patched: set[str]) -> None:
-        """Keep the sheets this night patched for the next night (read again from the new
-        file); every other sheet's part was copied byte for byte, its entry still holds."""
+    def _remember(
+        self, tabs: Sequence[TabSpec], found: Mapping[str, Found] | None, which: set[str]
+    ) -> None:
+        """Keep the parse of the sheets this night wrote, for the next night: read again from
+        the new file one at a time (a patched night's other sheets were copied byte for byte:
+        their entries still hold). `found` None: the night wrote a new file."""
         if self.cache is None:
             return
         try:
             data = self.path.read_bytes()
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                keys = tab_keys(stored_digests(data, zf), before.package, before.found)
+                pkg = read_package(zf)
+                stored = stored_digests(data, zf)
+            where = dict(found) if found is not None else resolve_tabs(pkg, tabs, lambda _s: [])
+            keys = tab_keys(stored, pkg, where)
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            now = FileKeys(self.path, before.found)
+            now = FileKeys(self.path, where)
             for t in tabs:
-                if t.name in patched and t.name in keys:
-                    tab = _text_rows(book, before.found[t.name].sheet)
+                if t.name in which and t.name in keys:
+                    tab = _text_rows(book, where[t.name].sheet)
                     still = now.still(t.name, keys[t.name])
                     self.cache.stage(
                         entry_name(t.name), keys[t.name], [tab.header, tab.rows], still
