@@ -143,3 +143,14 @@ def test_no_responses_are_kept_once_someone_is_erased(workspace: Path, sync: Syn
     assert not _entry(workspace, "inbox").exists()
     kept = "".join(p.read_text(encoding="utf-8") for p in (workspace / FOLDER).glob("*.json"))
     assert "g.obi@canalside.example.sch.uk" not in kept
+
+
+def test_the_first_night_keeps_the_tracker_it_wrote_as_it_reads(
+    workspace: Path, sync: Sync
+) -> None:
+    sync(workspace)
+    config = load_config(workspace)
+    names = sorted(p.stem for p in (workspace / FOLDER).glob("tracker-*.json"))
+    assert "tracker-Schools" in names and len(names) == len(tab_specs(config))
+    cached = LocalBackend(config).tracker.read_tabs(tab_specs(config))
+    assert cached == XlsxTracker(workspace / "tracker.xlsx").read_tabs(tab_specs(config))
