@@ -13,6 +13,7 @@ sign-up form shows. `start` is one of:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 
 
+@functools.lru_cache(maxsize=4096)  # a night asks for each event's many times
 def precision_of(value: str | None) -> Precision:
     """Say how precise a programme `start`/`end` value is."""
     if value is None or value == "":

@@ -93,14 +93,12 @@ class Response:
     problems: list[Problem] = field(default_factory=list)
     urn: str = ""  # the school it joined, once identity is resolved
     consent: bool = True
+    # the raw response's form and id, as plain attributes: the plan reads them very often
+    kind: FormKind = field(init=False, repr=False)
+    key: str = field(init=False, repr=False)
 
-    @property
-    def kind(self) -> FormKind:
-        return self.raw.kind
-
-    @property
-    def key(self) -> str:
-        return self.raw.response_id
+    def __post_init__(self) -> None:
+        self.kind, self.key = self.raw.kind, self.raw.response_id
 
     @functools.cached_property
     def day(self) -> dt.date | None:  # worked out once: the plan asks for it many times

@@ -88,7 +88,7 @@ def signups_by_event(
 
 def events_attended(rec: SchoolRecord, night: Night) -> dict[str, dt.date]:
     """Programme event key -> the day it ended, for each event the school attended."""
-    by_label = night.config.programme.by_label()
+    ends = night.event_ends
     tab = night.tab(night.config.forms["signup"].tab)
     out: dict[str, dt.date] = {}
     for r in rec.responses:
@@ -100,10 +100,9 @@ def events_attended(rec: SchoolRecord, night: Night) -> dict[str, dt.date]:
         ):
             continue
         for label in labels_of(r):
-            ev = by_label.get(label)
-            ended = ev.ends_on if ev else None
-            if ev and ended and ended <= night.today:
-                out[ev.key] = ended
+            key, ended = ends.get(label, ("", None))
+            if ended and ended <= night.today:
+                out[key] = ended
     return out
 
 

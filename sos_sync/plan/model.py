@@ -8,6 +8,7 @@ returns new values, so the steps can run in any order their inputs allow.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -80,6 +81,11 @@ class Night:
 
     def tab(self, name: str) -> TabData | None:
         return self.snapshot.tabs.get(name)
+
+    @functools.cached_property
+    def event_ends(self) -> dict[str, tuple[str, dt.date | None]]:
+        """Sign-up label (former labels too) -> the event's key and the day it is over."""
+        return {label: (e.key, e.ends_on) for label, e in self.config.programme.by_label().items()}
 
     def memory(self, tab: str) -> Mapping[str, Mapping[str, str]]:
         return self.snapshot.state.memory.get(tab, {})
