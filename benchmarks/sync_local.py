@@ -9,11 +9,15 @@ snapshot), and prints CPU seconds (user + sys) and peak memory (RSS):
 - change    the day after, with one new catch-up request;
 - docs      the day after, with 100 feedback documents allowed.
 
-CPU is the whole night's process, interpreter start and imports included.
+CPU is the whole night's process, interpreter start and imports included. A night reads
+the parses the night before kept in `state/cache/` for files whose bytes are unchanged
+(the inbox's exports, the calendar files, each tracker sheet a night did not patch); the
+first night keeps none of the tracker it wrote, so the quiet night parses it.
 
 The floor is measured in the same run on the tracker the nights made: `write` is every
-cell of it written with xlsxwriter in constant-memory mode (the fastest writer
-installed), `read` is every tab read with calamine. The first night is compared with
+cell of it written with xlsxwriter in constant-memory mode (the fastest general
+writer installed; the first night's own row writer, `workbook/bulk.py`, is faster still),
+`read` is every tab read with calamine. The first night is compared with
 read + write, the quiet night with read (a quiet night must read the tracker), the
 change and docs nights with read + write (what rewriting the whole file would cost).
 

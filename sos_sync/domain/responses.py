@@ -134,12 +134,14 @@ def _moment(
     return (local - offset).replace(tzinfo=UTC)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_timestamp(text: str) -> dt.datetime | None:
     """Parse every timestamp form of SPEC §3 into an aware UTC datetime, or None.
 
     RFC 3339 (Forms API), `YYYY/MM/DD h:mm:ss AM/PM GMT[±H]` (Forms CSV download),
     `DD/MM/YYYY HH:MM:SS` (en-GB sheets) and what Excel makes of them on a re-save
     (`20/06/2025 10:00`, `20.06.25 10:00`, no zone: London wall-clock time).
+    Memoised: a night parses each response's time several times (datetimes are immutable).
     """
     s = text.strip()
     if not s:

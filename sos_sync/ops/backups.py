@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from sos_sync.backends.factory import make_backend
+from sos_sync.backends.local.workbook.layout import FORMULA_TRIGGERS as TRIGGERS
 from sos_sync.backends.local.workbook.snapshot import copy_file, same_file
 from sos_sync.backends.local.xlsx import read_workbook
 from sos_sync.config.load import load_config
 from sos_sync.errors import ConfigError, UsageError
 from sos_sync.files import atomic_write_text
-from sos_sync.ops.export import TRIGGERS, tracker_tabs, write_xlsx
 from sos_sync.tracker.schema import TabData, TabSpec, all_tabs
 
 BACKUPS_DIR = "backups"
@@ -116,6 +116,8 @@ MARKER = ".newest-snapshot"  # in backups/: the newest snapshot's name and what 
 def _google_snapshot(workspace: Path, target: Path) -> bool:
     """Export the Google tracker to `target`, unless it holds what the newest snapshot
     holds (a quiet night nobody edited the sheet): then nothing is written (False)."""
+    from sos_sync.ops.export import tracker_tabs, write_xlsx  # openpyxl: not for a local night
+
     tabs = tracker_tabs(workspace)
     h = hashlib.sha256()
     for name, tab in tabs:

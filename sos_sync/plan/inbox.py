@@ -59,9 +59,9 @@ def read_inbox(night: Night) -> Inbox:
     read = night.snapshot.responses
     for kind in FORM_KINDS:
         spec = night.config.forms[kind]
+        tab = night.tab(spec.tab)
         seen = set(night.memory(spec.tab)) | set(night.pending(spec.tab))
-        stored = stored_responses(spec, night.tab(spec.tab), seen)
-        held = seen | (set(t.index("Response ID")[0]) if (t := night.tab(spec.tab)) else set())
+        held = seen | (set(tab.index("Response ID")[0]) if tab else set())
         # a response never stored (no consent) is held only by its Needs review row
         if (review := night.tab("Needs review")) is not None:
             held |= set(review.index("Response or row")[0])
@@ -70,17 +70,18 @@ def read_inbox(night: Night) -> Inbox:
             if raw.aliases and raw.response_id not in held:  # synced by an older version
                 raw = next((replace(raw, response_id=a) for a in raw.aliases if a in held), raw)
             exported[raw.response_id] = raw  # a repeated id is one response (the last copy)
-        reported = set(night.memory("Needs review"))  # missing ones already reported don't count
-        expected = {
-            r for r in seen if r not in stored or _missing(spec, stored[r]).key not in reported
-        }
-        why = read.failed.get(kind) or _fewer(spec, len(exported), expected)
+        why = read.failed.get(kind, "")
+        stored: dict[str, RawResponse] | None = None
+        if why or len(exported) < len(seen):  # else no count of the expected can be short
+            stored = stored_responses(spec, tab, seen)
+            why = why or _fewer(spec, len(exported), _expected(night, spec, seen, stored))
         if why:
             failed[kind] = why
             problems.append(Problem("form_failed", why, kind, form=spec.label, source_key=kind))
-            chosen = dict(stored)
+            chosen = dict(stored or {})
         else:
-            gone = {rid: raw for rid, raw in stored.items() if rid not in exported}
+            # the seen responses the export lost: read back from the tab, in id order
+            gone = stored_responses(spec, tab, seen - exported.keys())
             problems.extend(_missing(spec, raw) for raw in gone.values())
             chosen = {**exported, **gone}
         kept.update((kind, rid) for rid in chosen if rid not in exported or why)
@@ -98,6 +99,14 @@ def read_inbox(night: Night) -> Inbox:
             rs.append(normalise(raw, spec, labels))
         by_kind[kind] = in_time(rs)
     return Inbox(by_kind, failed, frozenset(kept), tuple(problems))
+
+
+def _expected(
+    night: Night, spec: FormSpec, seen: set[str], stored: dict[str, RawResponse]
+) -> set[str]:
+    """The seen responses an export must hold (missing ones already reported don't count)."""
+    reported = set(night.memory("Needs review"))
+    return {r for r in seen if r not in stored or _missing(spec, stored[r]).key not in reported}
 
 
 def _fewer(spec: FormSpec, count: int, seen: set[str]) -> str:

@@ -58,8 +58,16 @@ def state_path(workspace: Path) -> Path:
     return workspace / STATE_DIR / DB_NAME
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _ENCODER.encode(value)
+
+
+def _loads_all(texts: list[str]) -> list[Any]:
+    """Many JSON texts decoded at once (one parse of them joined as an array)."""
+    return json.loads("[" + ",".join(texts) + "]") if texts else []
 
 
 Rows = dict[tuple[str, str], Any]  # (tab or record name, key) -> row
@@ -140,20 +148,20 @@ class StateStore:
 
     def load(self) -> State:
         state = State()
-        for area, tab, key, data in self.db.execute("SELECT area, tab, row_key, data FROM cells"):
+        cells = self.db.execute("SELECT area, tab, row_key, data FROM cells").fetchall()
+        saved: dict[str, Rows] = {"memory": {}, "pending": {}}
+        for (area, tab, key, _), row in zip(cells, _loads_all([c[3] for c in cells]), strict=True):
             target = state.memory if area == "memory" else state.pending
-            target.setdefault(tab, {})[key] = json.loads(data)
-        for name, key, data in self.db.execute("SELECT name, key, data FROM records"):
-            value = json.loads(data)
+            target.setdefault(tab, {})[key] = row
+            saved["memory" if area == "memory" else "pending"][(tab, key)] = dict(row)
+        records = self.db.execute("SELECT name, key, data FROM records").fetchall()
+        for (name, key, _), value in zip(records, _loads_all([r[2] for r in records]), strict=True):
             if key == _VALUE:
                 state.extra.setdefault(name, {} if value.get("dict") else value.get("value"))
             else:
                 state.extra.setdefault(name, {})[key] = value
-        self._saved = {
-            "memory": {k: dict(v) for k, v in _flatten(state.memory).items()},
-            "pending": {k: dict(v) for k, v in _flatten(state.pending).items()},
-            "extra": _extra_rows(json.loads(_dumps(state.extra))),
-        }
+        saved["extra"] = _extra_rows(json.loads(_dumps(state.extra)))
+        self._saved = saved
         self._objects = {}
         return state
 
@@ -176,27 +184,31 @@ class StateStore:
     def _write_rows(self, area: str, rows: Rows) -> None:
         saved = self._saved.setdefault(area, {})
         gone = [k for k in saved if k not in rows]
-        changed = [(k, v) for k, v in rows.items() if saved.get(k) != v]
+        changed = [(k, v, _dumps(v)) for k, v in rows.items() if saved.get(k) != v]
         if area == "extra":
             self.db.executemany("DELETE FROM records WHERE name=? AND key=?", gone)
             self.db.executemany(
                 "INSERT OR REPLACE INTO records (name, key, data) VALUES (?, ?, ?)",
-                [(n, k, _dumps(v)) for (n, k), v in changed],
+                [(n, k, data) for (n, k), _, data in changed],
             )
+        elif gone and not rows:  # the whole area cleared (pending, once the tracker holds it)
+            self.db.execute("DELETE FROM cells WHERE area=?", (area,))
         else:
             self.db.executemany(
                 "DELETE FROM cells WHERE area=? AND tab=? AND row_key=?",
                 [(area, t, k) for t, k in gone],
             )
+        if area != "extra" and changed:
             self.db.executemany(
                 "INSERT OR REPLACE INTO cells (area, tab, row_key, data, run_id) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(area, t, k, _dumps(v), self.run_id) for (t, k), v in changed],
+                [(area, t, k, data, self.run_id) for (t, k), _, data in changed],
             )
         for k in gone:
             del saved[k]
-        for k, v in changed:
-            saved[k] = json.loads(_dumps(v))  # a copy: later in-place edits are seen as changes
+        for k, v, data in changed:
+            # a copy, so later in-place edits are seen as changes: a memory row is flat text
+            saved[k] = json.loads(data) if area == "extra" else dict(v)
 
     def row_runs(self) -> dict[tuple[str, str], str]:
         """(tab, key) -> the run that last changed the sync's memory of that row."""

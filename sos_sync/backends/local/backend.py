@@ -9,14 +9,20 @@ from sos_sync.backends.base import Check
 from sos_sync.backends.local.ics_store import IcsCalendar
 from sos_sync.backends.local.inbox import InboxSource
 from sos_sync.backends.local.office_locks import held_by
+from sos_sync.backends.local.parse_cache import FOLDER as CACHE_FOLDER
+from sos_sync.backends.local.parse_cache import ParseCache
 from sos_sync.backends.local.stores import DocxDocuments
 from sos_sync.backends.local.xlsx import XlsxTracker
 from sos_sync.config.load import Config
+from sos_sync.run.suppression import load_suppression
 
 
 class LocalInbox(InboxSource):
     def commit(self) -> None:
-        """CSV exports are read whole every night: there is nothing to keep."""
+        """Keep the night's parses of the workspace's files for the next night (the tracker,
+        calendar and exports are read whole every night; unchanged bytes need no parse)."""
+        if self.cache is not None:
+            self.cache.commit()
 
 
 class LocalBackend:
@@ -24,16 +30,29 @@ class LocalBackend:
 
     def __init__(self, config: Config) -> None:
         self.config = config
+        cache = ParseCache(config.workspace / CACHE_FOLDER)
         self.source = LocalInbox(
-            config.path(config.raw.local.inbox), {k: v for k, v in config.forms.items()}
+            config.path(config.raw.local.inbox),
+            {k: v for k, v in config.forms.items()},
+            cache=cache,
+            may_keep=self._may_keep_responses,
         )
         self.tracker = XlsxTracker(
             config.path(config.raw.local.tracker),
             config.raw.leads,
             config.raw.rules.renewal_warning_days,
+            cache,
         )
-        self.calendar = IcsCalendar(config)
+        self.calendar = IcsCalendar(config, cache)
         self.documents = DocxDocuments(config.path(config.raw.local.documents), config.workspace)
+
+    def _may_keep_responses(self) -> bool:
+        """Responses are kept in the cache only while the workspace keeps them all: no
+        retention period, nobody on the erasure list (the cache then holds nothing the
+        inbox's exports do not)."""
+        return not self.config.raw.retention.responses_days and not load_suppression(
+            self.config.workspace
+        )
 
     def held_by(self) -> str | None:
         """Excel's `~$tracker.xlsx` or LibreOffice's `.~lock.tracker.xlsx#` beside the tracker."""

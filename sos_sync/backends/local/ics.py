@@ -22,10 +22,12 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from sos_sync.domain.calendar import LONDON, CalendarEvent
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//sos-sync//Schools of Sanctuary//EN"
 UID_SUFFIX = "@sos-sync"
@@ -146,6 +148,13 @@ def read_ics_entries(path: Path) -> dict[str, IcsEntry]:
         data = path.read_bytes()
     except FileNotFoundError:
         return {}
+    return ics_entries(data)
+
+
+def ics_entries(data: bytes) -> dict[str, IcsEntry]:
+    """The sos-sync events in a calendar file's bytes (see `read_ics_entries`)."""
+    import icalendar  # imported when a calendar file is read or written, not for every night
+
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError:
@@ -172,6 +181,8 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 def _vevent(
     e: CalendarEvent, sequence: int, stamp: dt.datetime, cancelled: bool, style: IcsStyle
 ) -> icalendar.Event:
+    import icalendar
+
     vevent = icalendar.Event()
     vevent.add("uid", uid_for(e.key, style.namespace))
     vevent.add("dtstamp", stamp)
@@ -226,6 +237,8 @@ def render_ics(
     ordered = sorted(
         [(e, False) for e in wanted] + gone, key=lambda i: (i[0].start.isoformat()[:10], i[0].key)
     )
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -254,6 +267,7 @@ def write_ics(
     events: Iterable[CalendarEvent],
     now: dt.datetime | None = None,
     style: IcsStyle = IcsStyle(),
+    previous: Mapping[str, IcsEntry] | None = None,
 ) -> IcsWrite:
     """Write `events` to `path` atomically, keeping SEQUENCE/DTSTAMP of unchanged events.
 
@@ -262,6 +276,7 @@ def write_ics(
         events: every event the calendar should hold; the file's others become cancelled.
         now: the DTSTAMP of new and changed events (default: the current time).
         style: UID namespace, attendees or not, organizer.
+        previous: what the file holds now, when the caller has just read it.
 
     Returns:
         What changed; `written` is False when the file already held exactly this.
@@ -271,7 +286,7 @@ def write_ics(
     if len(set(keys)) != len(keys):
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         raise ValueError(f"two calendar events share a key: {', '.join(duplicates)}")
-    previous = read_ics_entries(path)
+    previous = read_ics_entries(path) if previous is None else previous
     data = render_ics(wanted, previous, now or dt.datetime.now(dt.UTC), style)
     live = {k: entry for k, entry in previous.items() if not entry.cancelled}
     shown = [e if style.attendees else replace(e, attendees=()) for e in wanted]

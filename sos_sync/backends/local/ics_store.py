@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from pathlib import Path
 
-from sos_sync.backends.local.ics import IcsEntry, IcsStyle, read_ics_entries, write_ics
+from sos_sync.backends.local.ics import IcsEntry, IcsStyle, IcsWrite, write_ics
+from sos_sync.backends.local.ics_cache import read_entries
+from sos_sync.backends.local.parse_cache import ParseCache
 from sos_sync.config.load import Config
 from sos_sync.domain.calendar import CalendarEvent
 from sos_sync.files import atomic_write_bytes
@@ -42,8 +45,9 @@ def _joined(shared: IcsEntry, private: IcsEntry | None, legacy: bool) -> Calenda
 class IcsCalendar:
     """One shared `calendar.ics` with stable UIDs, and the attendees in a private file."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, cache: ParseCache | None = None) -> None:
         local = config.raw.local
+        self.cache = cache  # the files' parse of the night before, while their bytes are the same
         self.path = config.path(local.calendar)
         self.workspace = config.workspace
         self.shared_attendees = local.calendar_attendees == "shared"
@@ -63,9 +67,9 @@ class IcsCalendar:
             return str(self.path)
 
     def read_events(self, keys: Sequence[str]) -> dict[str, CalendarEvent | None]:
-        shared = read_ics_entries(self.path)
+        shared = read_entries(self.path, self.cache)
         private = (
-            read_ics_entries(self.private)
+            read_entries(self.private, self.cache)
             if self.private is not None and self.private.exists()
             else None  # none yet: the shared file still carries the attendees (older workspaces)
         )
@@ -79,8 +83,14 @@ class IcsCalendar:
     def apply_events(self, events: Sequence[object], write_keys: Sequence[str]) -> dict[str, str]:
         hold = [e for e in events if isinstance(e, CalendarEvent)]
         if self.private is not None:
-            write_ics(self.private, hold, style=dataclasses.replace(self.style, attendees=True))
-        shared = write_ics(self.path, hold, style=self.style)
+            self._write(self.private, hold, dataclasses.replace(self.style, attendees=True))
+        shared = self._write(self.path, hold, self.style)
         if self.feed is not None and (shared.written or not self.feed.exists()):
             atomic_write_bytes(self.feed, self.path.read_bytes())
         return {e.key: self._link() for e in hold}
+
+    def _write(self, path: Path, hold: list[CalendarEvent], style: IcsStyle) -> IcsWrite:
+        done = write_ics(path, hold, style=style, previous=read_entries(path, self.cache))
+        if done.written and self.cache is not None:
+            read_entries(path, self.cache)  # the new file's parse, for the next night
+        return done

@@ -10,12 +10,17 @@ missing is a configuration error, raised before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from sos_sync.backends.base import ResponsesRead
 from sos_sync.backends.local.exports import ExportProblem
-from sos_sync.backends.local.exports.files import ExportTable, read_export_file, scan_inbox
+from sos_sync.backends.local.exports.files import (
+    ExportTable,
+    export_files,
+    read_export_file,
+    scan_inbox,
+)
 from sos_sync.backends.local.exports.layout import (
     detect_layout,
     fold_title,
@@ -24,6 +29,14 @@ from sos_sync.backends.local.exports.layout import (
     question_columns,
 )
 from sos_sync.backends.local.exports.rows import export_responses
+from sos_sync.backends.local.inbox_cache import (
+    CACHE_NAME,
+    from_json,
+    inbox_key,
+    inbox_still,
+    to_json,
+)
+from sos_sync.backends.local.parse_cache import ParseCache
 from sos_sync.domain.forms import FORM_KINDS, FormKind, FormSpec
 from sos_sync.domain.responses import RawResponse
 from sos_sync.errors import ConfigError
@@ -103,11 +116,18 @@ class InboxSource:
     """Every form's export from one folder."""
 
     def __init__(
-        self, inbox: Path, forms: Mapping[FormKind, FormSpec], label: str = "inbox"
+        self,
+        inbox: Path,
+        forms: Mapping[FormKind, FormSpec],
+        label: str = "inbox",
+        cache: ParseCache | None = None,
+        may_keep: Callable[[], bool] = lambda: True,
     ) -> None:
         self.inbox = inbox
         self.forms = dict(forms)
         self.label = label
+        self.cache = cache  # the night before's responses, while the exports are the same
+        self.may_keep = may_keep  # whether responses may be kept in the cache tonight
 
     def read_responses(self) -> ResponsesRead:
         if not self.inbox.is_dir():
@@ -116,7 +136,30 @@ class InboxSource:
                 "Create it and put the forms' exports in it, or set "
                 "[local] inbox in sos-sync.toml to the folder that holds them."
             )
-        tables = scan_inbox(self.inbox, known_titles(self.forms), fold_title, self.label)
+        contents = {p: p.read_bytes() for p in export_files(self.inbox)}
+        if self.cache is None:
+            return self._parse(contents)
+        key = inbox_key(contents, self.forms, self.label)
+        still = inbox_still(self.inbox, self.forms, self.label, key, self.may_keep)
+        kept = self.cache.get(CACHE_NAME, key)
+        if kept is not None:
+            try:
+                result = from_json(kept)
+            except (TypeError, KeyError, ValueError, AttributeError):
+                pass  # not an entry this version wrote: parse the exports
+            else:
+                self.cache.keep(CACHE_NAME, key, still)
+                return result
+        result = self._parse(contents)
+        if self.may_keep():
+            self.cache.stage(CACHE_NAME, key, to_json(result), still)
+        else:
+            self.cache.drop(CACHE_NAME)
+        return result
+
+    def _parse(self, contents: Mapping[Path, bytes]) -> ResponsesRead:
+        known = known_titles(self.forms)
+        tables = scan_inbox(self.inbox, known, fold_title, self.label, contents)
         claimed, unmatched = self._assign(tables)
         result = ResponsesRead()
         for kind in FORM_KINDS:

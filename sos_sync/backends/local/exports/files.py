@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -97,21 +97,37 @@ def _zip_tables(
 
 
 def read_export_file(
-    path: Path, where: str, known: Collection[str], fold: Callable[[str], str]
+    path: Path,
+    where: str,
+    known: Collection[str],
+    fold: Callable[[str], str],
+    data: bytes | None = None,
 ) -> list[ExportTable]:
-    """The export(s) in one file: one table, or one per export inside a .zip."""
-    data = path.read_bytes()
+    """The export(s) in one file (its bytes, when already read): one table, or one per
+    export inside a .zip."""
+    data = path.read_bytes() if data is None else data
     suffix = path.suffix.lower()
     if suffix == ".zip" and data:
         return _zip_tables(data, where, known, fold)
     return [_table(data, suffix, where, path.stem, known, fold)]
 
 
+def export_files(inbox: Path) -> list[Path]:
+    """The exports in the folder (not its subfolders), in name order."""
+    return sorted(p for p in inbox.iterdir() if p.is_file() and is_export(p))
+
+
 def scan_inbox(
-    inbox: Path, known: Collection[str], fold: Callable[[str], str], label: str = "inbox"
+    inbox: Path,
+    known: Collection[str],
+    fold: Callable[[str], str],
+    label: str = "inbox",
+    contents: Mapping[Path, bytes] | None = None,
 ) -> list[ExportTable]:
-    """Every export in the folder (not its subfolders), in name order."""
+    """Every export in the folder (not its subfolders), in name order; `contents`: the
+    files' bytes, when already read."""
     tables: list[ExportTable] = []
-    for path in sorted(p for p in inbox.iterdir() if p.is_file() and is_export(p)):
-        tables.extend(read_export_file(path, f"{label}/{path.name}", known, fold))
+    for path in export_files(inbox) if contents is None else sorted(contents):
+        data = None if contents is None else contents[path]
+        tables.extend(read_export_file(path, f"{label}/{path.name}", known, fold, data))
     return tables

@@ -18,6 +18,7 @@ form rebuilt from scratch (numbering again from 1) cannot overwrite an older res
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
 
 
+@functools.lru_cache(maxsize=65536)
 def wall_minute(text: str) -> str:
     """The submitted time as London wall-clock minutes (`2025-06-20 10:00`), or the text."""
     instant = parse_timestamp(text)
@@ -36,16 +38,20 @@ def wall_minute(text: str) -> str:
     return instant.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def _meaning(timestamp: str, email: str, school: str, urn: str) -> tuple[str, str, str, str]:
+    return (wall_minute(timestamp), email.strip().casefold(), _fold(school), _fold(urn))
 
 
 def csv_row_id(
     kind: str, timestamp: str, email: str, school: str, urn: str, position: int = 0
 ) -> str:
     """The id of a Google-style export row from what it means (see the module's docstring)."""
-    meaning = (wall_minute(timestamp), email.strip().casefold(), _fold(school), _fold(urn))
-    return "csv-" + _digest(kind, *meaning, str(position))
+    return "csv-" + _digest(kind, *_meaning(timestamp, email, school, urn), str(position))
 
 
 @dataclass(frozen=True)
@@ -65,10 +71,10 @@ class CsvIdentities:
         self, timestamp: str, email: str, school: str, urn: str, answers: tuple[str, ...] = ()
     ) -> RowIdentity:
         """The id of the next row; `answers` (the row's cells) tells copies from neighbours."""
-        meaning = (wall_minute(timestamp), email.strip().casefold(), _fold(school), _fold(urn))
+        meaning = _meaning(timestamp, email, school, urn)
         rows = self._seen.setdefault(meaning, {})
         position = rows.setdefault(answers, len(rows))
-        rid = csv_row_id(self.kind, timestamp, email, school, urn, position)
+        rid = "csv-" + _digest(self.kind, *meaning, str(position))
         legacy = csv_response_id(self.kind, timestamp, email, school, urn)
         return RowIdentity(rid, (legacy,) if position == 0 else ())
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 import io
 import zipfile
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from sos_sync.backends.local.exports import ExportProblem
 from sos_sync.tracker.table import cell_text
 
 
 def read_workbook_rows(data: bytes, where: str) -> list[list[str]]:
     """Every row of the first sheet as text (header first), trailing empty rows dropped."""
+    import openpyxl  # only for a Microsoft Forms export: a night without one skips the import
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:

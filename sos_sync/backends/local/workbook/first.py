@@ -1,13 +1,16 @@
 """The first night: the whole tracker written by a streaming writer (xlsxwriter).
 
-Rows go out in order with constant memory; numbers and dates are written as numbers
-and dates, form text as literal text (never a formula), and every tab gets the layout
-of `layout.py`, its marker name, and the Dashboard its chart.
+xlsxwriter lays out every sheet; the data rows below each header (but the Dashboard's)
+then go straight into the worksheet parts (`bulk.py`), as a patched night writes cells.
+Numbers and dates are written as numbers and dates, form text as literal text (never a
+formula), and every tab gets the layout of `layout.py`, its marker name, and the
+Dashboard its chart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,9 +20,10 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from sos_sync.backends.local.workbook import layout as L
+from sos_sync.backends.local.workbook.bulk import SheetRows, fill_rows
 from sos_sync.tracker.table import CellKind, Column, TabPlan, TabSpec, typed_value
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_TRIGGERS = L.FORMULA_TRIGGERS
 _NUM = {"date": L.DATE_FORMAT, "datetime": L.DATETIME_FORMAT}
 
 
@@ -90,7 +94,9 @@ def _sheet(
     plan: TabPlan | None,
     leads: Sequence[str],
     renewal_days: int,
+    bulk: dict[str, SheetRows],
 ) -> None:
+    """Lay out one sheet; its data rows go to `bulk` (the Dashboard's are written here)."""
     cols: tuple[Column, ...] = L.display_order(spec)
     header = [c.name for c in cols]
     rows = _rows(spec, plan, header)
@@ -105,13 +111,16 @@ def _sheet(
         ws.set_column(i, i, width, fmts.get(wrap=wrap, num=_NUM.get(c.kind, "")))
         ws.write_string(0, i, c.name, fmts.header(c.owner))
     wrapped = [(i, w) for i, (w, wrap) in enumerate(widths) if wrap]
-    for r, row in enumerate(rows, start=1):
-        height = L.row_height((row[i], w) for i, w in wrapped if row[i])
-        if height:
-            ws.set_row(r, height)
-        for i, value in enumerate(row):
-            if value != "":
-                _write(ws, fmts, r, i, value, cols[i].kind, widths[i][1])
+    if spec.name == "Dashboard":  # a few rows, and the chart's cached values come from them
+        for r, row in enumerate(rows, start=1):
+            height = L.row_height((row[i], w) for i, w in wrapped if row[i])
+            if height:
+                ws.set_row(r, height)
+            for i, value in enumerate(row):
+                if value != "":
+                    _write(ws, fmts, r, i, value, cols[i].kind, widths[i][1])
+    elif rows:
+        bulk[spec.name] = SheetRows(spec.name, rows, [c.kind for c in cols], wrapped)
     last = max(len(rows), 1)
     ws.freeze_panes(1, L.frozen_columns(header, spec))
     ws.autofilter(0, 0, last, len(header) - 1)
@@ -195,12 +204,16 @@ def write_first(
     renewal_days: int,
 ) -> int:
     """Write a new workbook at `path` (a temporary file the caller moves into place)."""
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    skeleton = io.BytesIO()
+    book = xlsxwriter.Workbook(skeleton, {"constant_memory": True, "strings_to_numbers": False})
     fmts = _Formats(book)
+    bulk: dict[str, SheetRows] = {}
     written = 0
     for spec in tabs:
         plan = plans.get(spec.name)
-        _sheet(book, fmts, spec, plan, leads, renewal_days)
+        _sheet(book, fmts, spec, plan, leads, renewal_days, bulk)
         written += plan.cell_count if plan else 0
     book.close()
+    with path.open("wb") as out:
+        fill_rows(skeleton.getvalue(), out, bulk)
     return written

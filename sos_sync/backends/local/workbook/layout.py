@@ -21,6 +21,8 @@ from sos_sync.tracker.table import Column, TabSpec
 
 LAYOUT_VERSION = 2
 MARKER = re.compile(r"^_sos_sync_v(\d+)_(\w+)$")
+# text starting with one of these would be a formula: written with the quote prefix
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_ROW = 1_048_576  # ranges for drop-downs and highlighting run to the sheet's end
 MIN_WIDTH, MAX_WIDTH = 8, 48
 YES_NO = ("Yes", "No")

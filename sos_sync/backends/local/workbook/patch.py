@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from typing import BinaryIO
 
 from sos_sync.backends.local.workbook import layout as L
-from sos_sync.backends.local.workbook.first import FORMULA_TRIGGERS
 from sos_sync.backends.local.workbook.package import Found, Package
 from sos_sync.backends.local.workbook.sheetpatch import Put, SheetPatch, columns
 from sos_sync.backends.local.workbook.styles import Need, StyleBook
@@ -30,7 +29,7 @@ def _need(kind: CellKind, value: TypedValue) -> Need | None:
         return "datetime"
     if isinstance(value, dt.date):
         return "date"
-    if isinstance(value, str) and (kind == "form" or value.startswith(FORMULA_TRIGGERS)):
+    if isinstance(value, str) and (kind == "form" or value.startswith(L.FORMULA_TRIGGERS)):
         return "quote"
     return None
 

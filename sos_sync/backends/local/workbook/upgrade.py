@@ -24,7 +24,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sos_sync.backends.local.workbook import layout as L
-from sos_sync.backends.local.workbook.first import FORMULA_TRIGGERS
 from sos_sync.backends.local.workbook.package import Found
 from sos_sync.tracker.table import CellKind, CellWrite, TabPlan, TabSpec, cell_text, typed_value
 
@@ -36,7 +35,7 @@ def _set(c: Cell, value: str, kind: CellKind) -> None:
     c.value = v
     if isinstance(v, str):
         c.data_type = "s"  # never a formula, whatever the text starts with
-        if kind == "form" or v.startswith(FORMULA_TRIGGERS):
+        if kind == "form" or v.startswith(L.FORMULA_TRIGGERS):
             c.quotePrefix = True
     elif isinstance(v, dt.date):
         c.number_format = L.DATETIME_FORMAT if isinstance(v, dt.datetime) else L.DATE_FORMAT
