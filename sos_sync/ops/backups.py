@@ -14,8 +14,6 @@ restoring it would bring back or lose. Nothing here writes to the tracker.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +26,6 @@ from sos_sync.backends.local.workbook.snapshot import copy_file, same_file
 from sos_sync.backends.local.xlsx import read_workbook
 from sos_sync.config.load import load_config
 from sos_sync.errors import ConfigError, UsageError
-from sos_sync.files import atomic_write_text
 from sos_sync.tracker.schema import TabData, TabSpec, all_tabs
 
 BACKUPS_DIR = "backups"
@@ -102,37 +99,16 @@ def take_snapshot(workspace: Path, today: dt.date, keep: int) -> Path | None:
         if not source.exists() or (newest and same_file(newest[0][1], source)):
             return None
         copy_file(source, target)
-    elif not _google_snapshot(workspace, target):
-        return None
+    else:
+        from sos_sync.ops.export import export_if_changed  # openpyxl: not for a local night
+
+        newest = list_snapshots(workspace)
+        if not export_if_changed(workspace, target, newest[0][1] if newest else None):
+            return None
     for _day, path in list_snapshots(workspace)[keep:]:
         if path != target:
             path.unlink(missing_ok=True)
     return target
-
-
-MARKER = ".newest-snapshot"  # in backups/: the newest snapshot's name and what its tabs hold
-
-
-def _google_snapshot(workspace: Path, target: Path) -> bool:
-    """Export the Google tracker to `target`, unless it holds what the newest snapshot
-    holds (a quiet night nobody edited the sheet): then nothing is written (False)."""
-    from sos_sync.ops.export import tracker_tabs, write_xlsx  # openpyxl: not for a local night
-
-    tabs = tracker_tabs(workspace)
-    h = hashlib.sha256()
-    for name, tab in tabs:
-        h.update(json.dumps([name, tab.header, tab.rows], ensure_ascii=False).encode())
-    marker = workspace / BACKUPS_DIR / MARKER
-    newest = list_snapshots(workspace)
-    try:
-        seen = marker.read_text(encoding="utf-8").split()
-    except OSError:
-        seen = []
-    if newest and newest[0][1].exists() and seen == [newest[0][1].name, h.hexdigest()]:
-        return False
-    write_xlsx(target, tabs)
-    atomic_write_text(marker, f"{target.name} {h.hexdigest()}\n")
-    return True
 
 
 # ---------------------------------------------------------------- restore-check

@@ -10,7 +10,9 @@ escaped with a leading `'` (OWASP CSV injection).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import re
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import openpyxl
 from sos_sync.backends.factory import make_backend
 from sos_sync.config.load import load_config
 from sos_sync.errors import UsageError
-from sos_sync.files import atomic_write_bytes
+from sos_sync.files import atomic_write_bytes, atomic_write_text
 from sos_sync.tracker.schema import TabData, all_tabs
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -79,3 +81,27 @@ def tracker_tabs(workspace: Path) -> list[tuple[str, TabData]]:
     specs = all_tabs(config.forms, [c.code for c in config.criteria])
     data = make_backend(config).tracker.read_tabs(specs)
     return [(s.name, t) for s in specs if (t := data.get(s.name)) is not None]
+
+
+MARKER = ".newest-snapshot"  # beside the snapshots: the newest one's name, and its tabs' hash
+
+
+def export_if_changed(workspace: Path, target: Path, newest: Path | None) -> bool:
+    """Export the tracker to `target` (.xlsx), unless it holds what the `newest` snapshot
+    holds (a quiet night nobody edited the sheet): then nothing is written (False).
+
+    What a snapshot holds is kept as a hash of its tabs in `MARKER` beside it."""
+    tabs = tracker_tabs(workspace)
+    h = hashlib.sha256()
+    for name, tab in tabs:
+        h.update(json.dumps([name, tab.header, tab.rows], ensure_ascii=False).encode())
+    marker = target.parent / MARKER
+    try:
+        seen = marker.read_text(encoding="utf-8").split()
+    except OSError:
+        seen = []
+    if newest is not None and newest.exists() and seen == [newest.name, h.hexdigest()]:
+        return False
+    write_xlsx(target, tabs)
+    atomic_write_text(marker, f"{target.name} {h.hexdigest()}\n")
+    return True
