@@ -16,6 +16,7 @@ from helpers import TODAY, column_of, edit_tracker, row_of
 from sos_sync.backends.local.backend import LocalBackend
 from sos_sync.backends.local.ics import read_ics_entries
 from sos_sync.backends.local.parse_cache import FOLDER
+from sos_sync.backends.local.stores import SEEN_FILE
 from sos_sync.backends.local.xlsx import XlsxTracker
 from sos_sync.config.load import load_config
 from sos_sync.domain.report import RunReport
@@ -129,9 +130,16 @@ def test_calendar_entries_read_from_the_cache_equal_the_file(workspace: Path, sy
     assert cached == backend.calendar.read_events(keys)
 
 
-def test_a_dry_run_keeps_nothing(workspace: Path) -> None:
+def test_a_dry_run_keeps_nothing(workspace: Path, sync: Sync) -> None:
     run_sync(workspace, TODAY, dry_run=True)
     assert not (workspace / FOLDER).exists()
+    sync(workspace)  # documents made; what the next night finds of them is kept by a night
+    seen = workspace / SEEN_FILE
+    before = seen.read_bytes() if seen.exists() else None
+    for doc in (workspace / "docs").glob("*.docx"):
+        doc.write_bytes(doc.read_bytes() + b" ")  # a person's save: found changed
+    run_sync(workspace, TODAY, dry_run=True)
+    assert (seen.read_bytes() if seen.exists() else None) == before
 
 
 def test_no_responses_are_kept_once_someone_is_erased(workspace: Path, sync: Sync) -> None:

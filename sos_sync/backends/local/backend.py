@@ -18,11 +18,16 @@ from sos_sync.run.suppression import load_suppression
 
 
 class LocalInbox(InboxSource):
+    documents: DocxDocuments | None = None
+
     def commit(self) -> None:
         """Keep the night's parses of the workspace's files for the next night (the tracker,
-        calendar and exports are read whole every night; unchanged bytes need no parse)."""
+        calendar and exports are read whole every night; unchanged bytes need no parse), and
+        what it found of the documents."""
         if self.cache is not None:
             self.cache.commit()
+        if self.documents is not None:
+            self.documents.commit_seen()
 
 
 class LocalBackend:
@@ -45,6 +50,7 @@ class LocalBackend:
         )
         self.calendar = IcsCalendar(config, cache)
         self.documents = DocxDocuments(config.path(config.raw.local.documents), config.workspace)
+        self.source.documents = self.documents
 
     def _may_keep_responses(self) -> bool:
         """Responses are kept in the cache only while the workspace keeps them all: no

@@ -37,6 +37,7 @@ class DocxDocuments:
     def __init__(self, folder: Path, workspace: Path) -> None:
         self.folder = folder
         self.workspace = workspace
+        self._staged: bytes | None = None  # what `commit_seen` writes
 
     def _path(self, key: str) -> Path:
         return self.folder / doc_filename(key)
@@ -65,10 +66,15 @@ class DocxDocuments:
             now[p.name] = [*stamp, fingerprint]
             out[k] = DocState(k, self._link(p), fingerprint)
         kept = {n: v for n, v in {**seen, **now}.items() if v is not None}
-        if kept != seen:
-            data = json.dumps(kept, sort_keys=True, separators=(",", ":")).encode()
-            atomic_write_bytes(self.workspace / SEEN_FILE, data)
+        if kept != seen:  # kept when the night finishes (`commit_seen`): a dry run writes nothing
+            self._staged = json.dumps(kept, sort_keys=True, separators=(",", ":")).encode()
         return out
+
+    def commit_seen(self) -> None:
+        """Keep what this night's reads found, for the next night (see the module's doc)."""
+        if self._staged is not None:
+            atomic_write_bytes(self.workspace / SEEN_FILE, self._staged)
+            self._staged = None
 
     def _seen(self) -> dict[str, list[int | str]]:
         """What the last read found: file name -> [size, mtime, ctime, inode, fingerprint]."""
