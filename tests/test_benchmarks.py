@@ -24,7 +24,7 @@ def _run(*args: str) -> str:
 def test_the_local_nights_benchmark_prints_every_night_beside_the_floor() -> None:
     out = _run("benchmarks/sync_local.py", "--sizes", "12")
     assert "12 schools, 120 responses" in out
-    for night in ("first", "quiet", "change", "docs"):
+    for night in ("first", "quiet", "again", "change", "docs"):
         assert any(line.split()[:1] == [night] for line in out.splitlines()), night
 
 
