@@ -12,7 +12,6 @@ rows a large authority's tracker holds.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
@@ -23,9 +22,9 @@ from typing import BinaryIO
 from sos_sync.backends.local.workbook import layout as L
 from sos_sync.backends.local.workbook.package import read_package
 from sos_sync.backends.local.workbook.sheetpatch import cell_xml, columns
-from sos_sync.backends.local.workbook.styles import Need, StyleBook
+from sos_sync.backends.local.workbook.styles import Need, StyleBook, need_of
 from sos_sync.backends.local.workbook.zipcopy import rewrite_zip
-from sos_sync.tracker.table import CellKind, TypedValue, typed_value
+from sos_sync.tracker.table import CellKind, typed_value
 
 STYLES = "xl/styles.xml"
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
@@ -40,16 +39,6 @@ class SheetRows:
     rows: Sequence[Sequence[str]]
     kinds: Sequence[CellKind]
     wrapped: Sequence[tuple[int, float]]  # (column, width) of the columns that wrap
-
-
-def _need(kind: CellKind, value: TypedValue) -> Need | None:
-    if isinstance(value, dt.datetime):
-        return "datetime"
-    if isinstance(value, dt.date):
-        return "date"
-    if isinstance(value, str) and (kind == "form" or value.startswith(L.FORMULA_TRIGGERS)):
-        return "quote"
-    return None
 
 
 class _Columns:
@@ -89,7 +78,7 @@ def _row_xml(n: int, row: Sequence[str], cols: _Columns, spec: SheetRows, date19
             )
             continue
         value = typed_value(kind, text)
-        out.append(cell_xml(ref, cols.style(i, _need(kind, value)), value, date1904))
+        out.append(cell_xml(ref, cols.style(i, need_of(kind, value)), value, date1904))
     height = L.row_height((row[i], w) for i, w in spec.wrapped if i < len(row) and row[i])
     ht = f' ht="{height}" customHeight="1"' if height else ""
     return f'<row r="{n}"{ht}>{"".join(out)}</row>'

@@ -7,7 +7,6 @@ below the last row holding anything, new columns to the right of the last header
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -16,22 +15,12 @@ from typing import BinaryIO
 from sos_sync.backends.local.workbook import layout as L
 from sos_sync.backends.local.workbook.package import Found, Package
 from sos_sync.backends.local.workbook.sheetpatch import Put, SheetPatch, columns
-from sos_sync.backends.local.workbook.styles import Need, StyleBook
+from sos_sync.backends.local.workbook.styles import StyleBook, need_of
 from sos_sync.backends.local.workbook.zipcopy import rewrite_zip
-from sos_sync.tracker.table import CellKind, TabData, TabPlan, TabSpec, TypedValue, typed_value
+from sos_sync.tracker.table import TabData, TabPlan, TabSpec, typed_value
 
 STYLES = "xl/styles.xml"
 _A1_STYLE = re.compile(r'<c r="A1"[^>]*?\bs="(\d+)"')
-
-
-def _need(kind: CellKind, value: TypedValue) -> Need | None:
-    if isinstance(value, dt.datetime):
-        return "datetime"
-    if isinstance(value, dt.date):
-        return "date"
-    if isinstance(value, str) and (kind == "form" or value.startswith(L.FORMULA_TRIGGERS)):
-        return "quote"
-    return None
 
 
 def _patch_sheet(
@@ -65,7 +54,7 @@ def _patch_sheet(
             c = cols[cw.column]
             v = typed_value(cw.kind, cw.value)
             style = col.get(c, (0, 0.0))[0]
-            patch.put(pos + 2, Put(c, v if v != "" else None, _need(cw.kind, v), style))
+            patch.put(pos + 2, Put(c, v if v != "" else None, need_of(cw.kind, v), style))
             if isinstance(v, str) and c in wraps:
                 texts.append((v, wraps[c]))
             written += 1

@@ -8,11 +8,27 @@ when no equal style exists yet.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sos_sync.backends.local.workbook.layout import FORMULA_TRIGGERS
+from sos_sync.tracker.table import CellKind, TypedValue
+
 Need = Literal["date", "datetime", "quote"]
+
+
+def need_of(kind: CellKind, value: TypedValue) -> Need | None:
+    """The number format or quote prefix a cell of this kind and value needs, if any."""
+    if isinstance(value, dt.datetime):
+        return "datetime"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, str) and (kind == "form" or value.startswith(FORMULA_TRIGGERS)):
+        return "quote"
+    return None
+
 
 _XFS = re.compile(r"(<cellXfs\b[^>]*>)(.*?)(</cellXfs>)", re.S)
 _XF = re.compile(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", re.S)
