@@ -126,3 +126,17 @@ def test_name_normalisation_and_never_guessing() -> None:
     assert ix.match("Totally Unknown School").urn is None
     assert ix.clearly_different("131003", "Oak Tree Academy")
     assert not ix.clearly_different("131003", "Canal Side")
+
+
+def test_a_name_given_to_a_school_is_no_longer_clearly_different() -> None:
+    """The index remembers its verdicts while a school's names stay the same; a new name
+    (or a school it did not know) is judged afresh."""
+    ix = SchoolIndex()
+    assert not ix.clearly_different("131003", "Oak Tree Academy")  # an unknown URN
+    ix.add("131003", "Canal Side Academy")
+    assert ix.clearly_different("131003", "Oak Tree Academy")
+    ix.add("131003", "Canal Side Academy")  # the same name again changes nothing
+    assert ix.clearly_different("131003", "Oak Tree Academy")
+    ix.add("131003", "Oak Tree Academy")  # now one of its names
+    assert not ix.clearly_different("131003", "Oak Tree Academy")
+    assert ix.clearly_different("131003", "Birch Hill")

@@ -13,8 +13,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 _REPLACEMENTS = (
     (r"\bsaint\b", "st"),
     (r"\bchurch of england\b", "ce"),
@@ -68,15 +66,22 @@ class SchoolIndex:
         self._aliases: dict[str, set[str]] = {}  # URN -> normalised names
         self._cutoff = score_cutoff
         self._choices: tuple[list[str], list[str]] | None = None  # (norms, URNs), parallel
+        # URN -> name -> `clearly_different`, while the URN's names stay as they are (a
+        # school's responses mostly give one name: it is compared with the others once)
+        self._verdicts: dict[str, dict[str, bool]] = {}
 
     def add(self, urn: str, name: str) -> None:
         """Know `urn`, and `name` as one of its names (shown from now on)."""
+        new = urn not in self.names
         self.names[urn] = name
         norm = normalise_name(name)
-        if norm:
+        if norm and norm not in self._aliases.get(urn, ()):
             self._by_norm.setdefault(norm, set()).add(urn)
             self._aliases.setdefault(urn, set()).add(norm)
-        self._choices = None
+            self._choices = None
+            new = True
+        if new:
+            self._verdicts.pop(urn, None)
 
     def __contains__(self, urn: object) -> bool:
         return urn in self.names
@@ -95,6 +100,8 @@ class SchoolIndex:
             return Match(next(iter(exact)))
         if len(exact) > 1:
             return Match(None, self._candidates(exact))
+        from rapidfuzz import fuzz, process  # only a name with no exact match needs it
+
         if self._choices is None:
             pairs = sorted((n, u) for u, ns in self._aliases.items() for n in ns)
             self._choices = ([n for n, _ in pairs], [u for _, u in pairs])
@@ -116,6 +123,13 @@ class SchoolIndex:
 
     def clearly_different(self, urn: str, name: str) -> bool:
         """True when `name` shares no distinctive word with any name known for `urn`."""
+        known = self._verdicts.setdefault(urn, {})
+        verdict = known.get(name)
+        if verdict is None:
+            verdict = known[name] = self._clearly_different(urn, name)
+        return verdict
+
+    def _clearly_different(self, urn: str, name: str) -> bool:
         if urn not in self.names or not normalise_name(name):
             return False
         aliases = self._aliases.get(urn, set())
