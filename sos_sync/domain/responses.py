@@ -101,8 +101,13 @@ class Response:
         self.kind, self.key = self.raw.kind, self.raw.response_id
 
     @functools.cached_property
+    def local(self) -> dt.datetime | None:  # London's wall time, worked out once
+        return self.submitted.astimezone(LONDON) if self.submitted else None
+
+    @functools.cached_property
     def day(self) -> dt.date | None:  # worked out once: the plan asks for it many times
-        return self.submitted.astimezone(LONDON).date() if self.submitted else None
+        local = self.local
+        return local.date() if local else None
 
 
 # ---------------------------------------------------------------- timestamps
