@@ -30,18 +30,27 @@ _REPLACEMENTS = (
 )
 
 
+# every replacement in one pass: no replacement makes text an earlier or later one matches
+# (`test_name_normalisation_is_the_replacements_in_turn` checks it against one by one)
+_ONE_PASS = re.compile("|".join(f"(?:{p})" for p, _ in _REPLACEMENTS))
+_BY_TEXT = {p[2:-2].replace("\\b", ""): r for p, r in _REPLACEMENTS}
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_NOT_WORDS = re.compile(r"[^\w&]+")
+_SPACES = re.compile(r"\s+")
+_SCHOOL_LAST = re.compile(r"\bschool\b$")
+
+
 @functools.lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """A school name folded for comparison: `St. Mary's C of E Primary School` -> `st marys ce primary`."""
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
-    s = re.sub(r"['’‘`´]", "", s)
-    s = re.sub(r"[^\w&]+", " ", s)
-    s = re.sub(r"\s+", " ", s).strip()
-    for pattern, repl in _REPLACEMENTS:
-        s = re.sub(pattern, repl, s)
-    s = re.sub(r"\bschool\b$", "", s).strip()
-    return re.sub(r"\s+", " ", s)
+    s = _APOSTROPHES.sub("", s)
+    s = _NOT_WORDS.sub(" ", s)
+    s = _SPACES.sub(" ", s).strip()
+    s = _ONE_PASS.sub(lambda m: _BY_TEXT[m.group()], s)
+    s = _SCHOOL_LAST.sub("", s).strip()
+    return _SPACES.sub(" ", s)
 
 
 @dataclass(frozen=True)
