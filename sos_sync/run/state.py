@@ -170,7 +170,9 @@ class StateStore:
                 state.extra.setdefault(name, {})[key] = value
         saved["extra"] = _extra_rows(json.loads(_dumps(state.extra)))
         self._saved = saved
-        self._objects = {}
+        # what was just read is what the file holds: staged unchanged, it writes nothing
+        # (callers build new objects to change the memory, never change these in place)
+        self._objects = {"memory": state.memory, "pending": state.pending}
         self._runs = runs
         return state
 
