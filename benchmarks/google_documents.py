@@ -5,8 +5,8 @@ which every request waits `--latency` seconds, as a real Google request does (0.
 The workspace is the coventry example with `--schools` generated schools: a first night
 with documents off fills the tracker, then the night measured writes up to
 `--documents` feedback documents with `[google] document_workers` = each of `--workers`.
-Each `--workers` value gets its own forms, sheet and folder (the same inputs), so every
-measured night starts from the same place.
+Each `--workers` value starts from an emptied emulator and the same inputs (its own
+forms, sheet and folder), so every measured night starts from the same place.
 
 Printed per night: wall seconds, CPU seconds of the night's process (user + sys, the
 night alone: interpreter start and imports left out), documents written, and requests
@@ -142,13 +142,10 @@ def main() -> None:
             made: dict[int, tuple[dict[str, int], list[list[str]]]] = {}
             for w in workers:
                 ws = Path(tmp) / f"workers-{w}"
+                admin.reset()
                 _world(emu, base, ws, DEMO_TODAY)
-                set_config(
-                    ws / CONFIG_NAME,
-                    {"documents": {"max_per_night": args.documents}},
-                )
-                if w != 1:
-                    set_config(ws / CONFIG_NAME, {"google": {"document_workers": w}})
+                set_config(ws / CONFIG_NAME, {"documents": {"max_per_night": str(args.documents)}})
+                set_config(ws / CONFIG_NAME, {"google": {"document_workers": str(w)}})
                 admin.clear_faults()
                 admin.add_latency(args.latency)
                 results[w] = _child(ws, DEMO_TODAY + dt.timedelta(days=1))
