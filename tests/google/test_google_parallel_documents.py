@@ -187,7 +187,8 @@ def test_lost_replies_and_429s_at_30_percent_with_four_writers_duplicate_nothing
     assert _night(ws).ok
     docs = docs_by_key(emulator)  # asserts one Doc per key
     assert len(docs) >= 90
-    assert {r["Doc key"] for r in _documents_tab(gc, ws)} == set(docs)
+    generated = {r["Doc key"] for r in _documents_tab(gc, ws) if r["Generated on"]}
+    assert generated == set(docs)  # every Doc the tab says was made, and no other
     assert set(_records(ws)) >= set(docs)
     assert _night(ws).writes == 0
 
