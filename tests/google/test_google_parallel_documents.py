@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,15 +17,19 @@ from typing import Any
 import gspread
 import pytest
 from conftest import docs_by_key, fast_policy, tab_rows
+from helpers import small_docx
 
+from sos_sync.backends.base import DocumentWrite
 from sos_sync.backends.google.backend import GoogleBackend
-from sos_sync.backends.google.retry import Pacer
+from sos_sync.backends.google.clients import GoogleClients
+from sos_sync.backends.google.documents import GoogleDocumentStore
+from sos_sync.backends.google.retry import Pacer, RetryPolicy
 from sos_sync.backends.memory.faults import Killed
 from sos_sync.config.load import CONFIG_NAME, load_config
 from sos_sync.domain.report import RunReport
 from sos_sync.emulator import RunningEmulator
 from sos_sync.emulator.client import EmulatorAdmin
-from sos_sync.errors import ConfigError, Transient
+from sos_sync.errors import ConfigError, Permanent, Transient
 from sos_sync.ops.demo_google import seed_responses, seed_world, set_config, use_world
 from sos_sync.ops.sample import DEMO_TODAY, generate_inbox
 from sos_sync.ops.workspace import init_workspace
@@ -191,6 +196,63 @@ def test_lost_replies_and_429s_at_30_percent_with_four_writers_duplicate_nothing
     assert generated == set(docs)  # every Doc the tab says was made, and no other
     assert set(_records(ws)) >= set(docs)
     assert _night(ws).writes == 0
+
+
+def _jobs(n: int) -> list[DocumentWrite]:
+    return [
+        DocumentWrite(f"letter:{i}", f"Letter {i}", small_docx(f"Letter {i}"), "h")
+        for i in range(n)
+    ]
+
+
+def test_drive_writes_are_paced_under_the_quota_instead_of_meeting_429s(
+    google_ws: Path, admin: EmulatorAdmin, emulator: RunningEmulator
+) -> None:
+    config = load_config(google_ws)
+    assert config.raw.google.document_workers == 4  # the default
+    admin.set_quota("drive", 10, window_seconds=1.0)  # ten writes (and ten reads) a second
+
+    def write(pacer: Pacer) -> int:
+        admin.reset_stats()
+        clients = GoogleClients(
+            config, policy=RetryPolicy(tries=50, base=0.05, cap=0.5), drive_pacer=pacer
+        )
+        store = GoogleDocumentStore(config, clients)
+        store.read_documents([])
+        written = [job.key for job, _ in store.write_documents(_jobs(12))]
+        assert sorted(written) == sorted(j.key for j in _jobs(12))
+        return int(admin.stats()["errors"])
+
+    assert write(Pacer(100_000, 1_000)) > 0  # unpaced, four at once: the quota answers 429s
+    time.sleep(1.0)
+    started = time.monotonic()
+    assert write(Pacer(9, 2, window=1.0)) == 0  # paced: never a 429
+    assert time.monotonic() - started >= (24 - 2) / 7 * 0.9  # 12 creates and 12 seals
+    admin.set_quota("drive", None)
+    assert len(docs_by_key(emulator)) == 12  # one Doc per key: the second round replaced them
+
+
+def test_a_failed_write_stops_new_ones_and_hands_back_those_in_flight(
+    google_ws: Path, admin: EmulatorAdmin, emulator: RunningEmulator
+) -> None:
+    config = load_config(google_ws)
+    store = GoogleDocumentStore(config, GoogleClients(config, policy=fast_policy()))
+    store.read_documents([])
+    admin.fail_next(1, 403, method="drive.files.create")  # the first create refused
+    taken: list[str] = []
+
+    def jobs() -> Any:
+        for job in _jobs(20):
+            taken.append(job.key)
+            yield job
+
+    written: list[str] = []
+    with pytest.raises(Permanent):
+        for job, _state in store.write_documents(jobs()):
+            written.append(job.key)
+    assert len(taken) < 20  # no new job taken once the failure was seen
+    assert len(written) == len(taken) - 1  # every write that started came back, but the refused
+    assert sorted(docs_by_key(emulator)) == sorted(written)
 
 
 @pytest.mark.parametrize(
