@@ -33,11 +33,13 @@ APIS = ("forms", "sheets", "calendar", "drive", "docs")
 _SERVICES = {"forms": "v1", "sheets": "v4", "calendar": "v3", "drive": "v3", "docs": "v1"}
 
 # Drive documents 12,000 requests a minute per user, and "additional rate limit checks"
-# that answer 429 (https://developers.google.com/drive/api/guides/limits); people report
-# rate-limit refusals on file creates from about 5 a second. Writes (a create, an update)
-# are paced at 10 a second after a burst of 30: far inside the documented quota, and a
-# 429 is still retried (`retry.RetryPolicy`), a create only after looking for it.
-DRIVE_WRITES_PER_MINUTE, DRIVE_WRITE_BURST = 600, 30
+# that answer 429 (https://developers.google.com/drive/api/guides/limits); uploads at
+# "about 5 or so requests per second" have met 403 rateLimitExceeded
+# (https://stackoverflow.com/questions/17536416). Writes (a create, an update) are paced
+# under that: 20 at once, then 280 a minute (4.7 a second). A 429 is still retried
+# (`retry.RetryPolicy`); a create only after looking for it, as such a refusal has been
+# seen to let the create through (https://stackoverflow.com/questions/18578768).
+DRIVE_WRITES_PER_MINUTE, DRIVE_WRITE_BURST = 300, 20
 
 
 class RequestCounter:
