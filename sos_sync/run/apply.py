@@ -179,8 +179,8 @@ def _documents(run: _Run, backend: Backend) -> None:
             yield DocumentWrite(job.key, job.title, job.docx, job.inputs_hash)
 
     with closing(backend.documents.write_documents(intents())) as written:
-        for done, ds in written:
-            job = jobs[done.key]
+        for wrote, ds in written:
+            job = jobs[wrote.key]
             run.links[f"⟦doc:{job.key}⟧"] = ds.link
             run.links[f"⟦docfp:{job.key}⟧"] = ds.fingerprint
             with run.checkpoint(f"document:{job.key}"):

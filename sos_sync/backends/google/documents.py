@@ -20,12 +20,13 @@ still accepted, and replaced by the new form when they match.
 
 A create is not idempotent: when its reply is lost, or Drive refused it for its rate limit
 (such a refusal has been seen to let the create through), the document is looked up by
-key before the create is sent again.
+key before the create is sent again. Two documents found for one key (a create that
+landed twice anyway): the newest, the one whose reply the sync got, is kept; the others
+are reported.
 
 A night writes `[google] document_workers` documents at once (`writers.write_at_once`;
 1: one after another). Each worker thread has its own Drive service (`clients.service`);
-the night's listing is read before they start, and each write changes only its own key. Two documents found for one key (a create that landed twice
-anyway): the newest, the one whose reply the sync got, is kept; the others are reported.
+the night's listing is read before they start, and each write changes only its own key.
 """
 
 from __future__ import annotations
