@@ -8,7 +8,7 @@ with documents off fills the tracker, then the night measured writes up to
 Each `--workers` value starts from an emptied emulator and the same inputs (its own
 forms, sheet and folder), so every measured night starts from the same place.
 
-Printed per night: wall seconds, CPU seconds of the night's process (user + sys, the
+Printed per night: wall seconds (and how many times faster than the first), CPU seconds of the night's process (user + sys, the
 night alone: interpreter start and imports left out), documents written, and requests
 sent by API (as the backend counted them); then whether the nights made the same
 Documents (same keys, one Doc per key) and the same Documents tab.
@@ -166,15 +166,17 @@ def _print(
         f"({args.schools} schools)"
     )
     print(
-        f"{'workers':>7} {'wall s':>7} {'CPU s':>6} {'docs':>5} "
+        f"{'workers':>7} {'wall s':>7} {'x':>5} {'CPU s':>6} {'docs':>5} "
         + " ".join(f"{a:>8}" for a in APIS)
         + f" {'total':>6} {'Docs':>5} {'dup':>4}"
     )
+    base = next(iter(results.values()))["wall"]
     for w, r in results.items():
         by_key, _tab = made[w]
         reqs = r["requests"]
         print(
-            f"{w:>7} {r['wall']:7.1f} {r['cpu']:6.2f} {r['created'] + r['updated']:>5} "
+            f"{w:>7} {r['wall']:7.1f} {base / r['wall']:5.1f} {r['cpu']:6.2f} "
+            f"{r['created'] + r['updated']:>5} "
             + " ".join(f"{reqs.get(a, 0):>8}" for a in APIS)
             + f" {sum(reqs.values()):>6} {len(by_key):>5} {sum(n - 1 for n in by_key.values()):>4}"
         )
