@@ -13,8 +13,11 @@ night alone: interpreter start and imports left out), documents written, and req
 sent by API (as the backend counted them); then whether the nights made the same
 Documents (same keys, one Doc per key) and the same Documents tab.
 
+Drive writes are paced as the product paces them (`clients.DRIVE_WRITES_PER_MINUTE`),
+or at `--drive-pace` writes a minute (a large number: unpaced).
+
     .venv/bin/python benchmarks/google_documents.py [--documents 100] [--latency 0.15]
-        [--workers 1,4] [--schools 300]
+        [--workers 1,4] [--schools 300] [--drive-pace N]
 """
 
 from __future__ import annotations
@@ -39,14 +42,17 @@ def _cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def night(workspace: str, today: str) -> None:
+def night(workspace: str, today: str, pace: int) -> None:
     """One night in this process (a child); prints its figures as JSON."""
     from sos_sync.backends.google.backend import GoogleBackend
+    from sos_sync.backends.google.clients import DRIVE_WRITE_BURST
+    from sos_sync.backends.google.retry import Pacer
     from sos_sync.config.load import load_config
     from sos_sync.run.sync import run_sync
 
     config = load_config(Path(workspace))
-    backend = GoogleBackend(config)
+    drive_pacer = Pacer(pace, DRIVE_WRITE_BURST) if pace else None  # None: the product's
+    backend = GoogleBackend(config, drive_pacer=drive_pacer)
     cpu, wall = _cpu(), time.perf_counter()
     result = run_sync(Path(workspace), dt.date.fromisoformat(today), backend=backend, config=config)
     figures = {
@@ -59,9 +65,17 @@ def night(workspace: str, today: str) -> None:
     print(json.dumps(figures))
 
 
-def _child(workspace: Path, today: dt.date) -> dict[str, Any]:
+def _child(workspace: Path, today: dt.date, pace: int) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, __file__, "--night", str(workspace), today.isoformat()],
+        [
+            sys.executable,
+            __file__,
+            "--night",
+            str(workspace),
+            today.isoformat(),
+            "--drive-pace",
+            str(pace),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -116,10 +130,13 @@ def main() -> None:
     ap.add_argument("--latency", type=float, default=0.15)
     ap.add_argument("--workers", default="1,4")
     ap.add_argument("--schools", type=int, default=300)
+    ap.add_argument(
+        "--drive-pace", type=int, default=0, help="Drive writes a minute (0: the product's pace)"
+    )
     ap.add_argument("--night", nargs=2)
     args = ap.parse_args()
     if args.night:
-        night(*args.night)
+        night(*args.night, args.drive_pace)
         return
 
     from sos_sync.config.load import CONFIG_NAME, load_config
@@ -148,7 +165,7 @@ def main() -> None:
                 set_config(ws / CONFIG_NAME, {"google": {"document_workers": str(w)}})
                 admin.clear_faults()
                 admin.add_latency(args.latency)
-                results[w] = _child(ws, DEMO_TODAY + dt.timedelta(days=1))
+                results[w] = _child(ws, DEMO_TODAY + dt.timedelta(days=1), args.drive_pace)
                 admin.clear_faults()
                 made[w] = _documents(emu, ws)
         finally:
@@ -161,9 +178,12 @@ def _print(
     results: dict[int, dict[str, Any]],
     made: dict[int, tuple[dict[str, int], list[list[str]]]],
 ) -> None:
+    from sos_sync.backends.google.clients import DRIVE_WRITES_PER_MINUTE
+
+    pace = args.drive_pace or DRIVE_WRITES_PER_MINUTE
     print(
         f"{args.documents}-document night on the emulator, {args.latency:.2f} s latency per request "
-        f"({args.schools} schools)"
+        f"({args.schools} schools), Drive writes paced at {pace} a minute"
     )
     print(
         f"{'workers':>7} {'wall s':>7} {'x':>5} {'CPU s':>6} {'docs':>5} "

@@ -102,12 +102,23 @@ def _outcome(emulator: RunningEmulator, gc: gspread.Client, ws: Path) -> tuple[A
     return sorted(docs), _documents_tab(gc, ws), _records(ws)
 
 
+_CLEAN: dict[str, tuple[RunReport, tuple[Any, ...]]] = {}
+
+
+def _clean(
+    emulator: RunningEmulator, admin: EmulatorAdmin, gc: gspread.Client, folder: Path
+) -> tuple[RunReport, tuple[Any, ...]]:
+    """The night with one writer, and its outcome (made once per test process)."""
+    if "one" not in _CLEAN:
+        one = _workspace(emulator, admin, folder, workers=1)
+        _CLEAN["one"] = (_night(one), _outcome(emulator, gc, one))
+    return _CLEAN["one"]
+
+
 def test_four_writers_make_exactly_the_docs_and_records_one_writer_makes(
     emulator: RunningEmulator, admin: EmulatorAdmin, gc: gspread.Client, tmp_path: Path
 ) -> None:
-    one = _workspace(emulator, admin, tmp_path / "one", workers=1)
-    sequential = _night(one)
-    expected = _outcome(emulator, gc, one)
+    sequential, expected = _clean(emulator, admin, gc, tmp_path / "one")
     docs = len(expected[0])
     assert sequential.docs_created == docs and 90 <= docs <= 130
 
@@ -154,9 +165,7 @@ def test_each_write_is_recorded_before_it_starts_and_when_it_lands(
 def test_a_kill_in_the_middle_of_a_parallel_batch_then_a_rerun_converges(
     emulator: RunningEmulator, admin: EmulatorAdmin, gc: gspread.Client, tmp_path: Path, at: str
 ) -> None:
-    one = _workspace(emulator, admin, tmp_path / "one", workers=1)
-    clean = _night(one)
-    expected = _outcome(emulator, gc, one)
+    clean, expected = _clean(emulator, admin, gc, tmp_path / "one")
 
     ws = _workspace(emulator, admin, tmp_path / "ws", workers=4)
     seen: list[str] = []
@@ -187,9 +196,7 @@ def test_a_kill_in_the_middle_of_a_parallel_batch_then_a_rerun_converges(
 def test_a_real_kill_with_four_writes_in_flight_then_a_rerun_converges(
     emulator: RunningEmulator, admin: EmulatorAdmin, gc: gspread.Client, tmp_path: Path
 ) -> None:
-    one = _workspace(emulator, admin, tmp_path / "one", workers=1)
-    clean = _night(one)
-    expected = _outcome(emulator, gc, one)
+    clean, expected = _clean(emulator, admin, gc, tmp_path / "one")
 
     ws = _workspace(emulator, admin, tmp_path / "ws", workers=4)
     admin.add_latency(0.2, api="drive")  # writes in flight long enough to be cut off
