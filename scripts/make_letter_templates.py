@@ -30,6 +30,7 @@ from letter_template_parts import (
     para,
     resources,
     sign_off,
+    slim,
 )
 
 
@@ -361,6 +362,7 @@ def main(names: list[str]) -> int:
     OUT.mkdir(exist_ok=True)
     for name in names or list(BUILDERS):
         doc = BUILDERS[name]()
+        slim(doc)
         doc.core_properties.revision = 1
         path = OUT / f"{name}.docx"
         doc.save(str(path))

@@ -508,3 +508,37 @@ def test_shipped_templates_hold_the_expected_merge_fields() -> None:
         names = found.get_undeclared_template_variables(jinja_environment(found))
         assert fields <= names, (kind, fields - names)
         assert "criteria_version" not in names
+
+
+def test_shipped_templates_carry_only_what_letters_use() -> None:
+    """Every letter copies its template's parts: the shipped ones hold no Word 2010 style
+    copy, no thumbnail and no unused style sets, and every style a letter names is there."""
+    import re
+    import zipfile
+
+    for path in sorted(default_templates_dir().glob("*.docx")):
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            styles = zf.read("word/styles.xml").decode()
+            stories = "".join(zf.read(n).decode() for n in names if re.match(r"word/\w+\.xml$", n))
+        assert not [n for n in names if "stylesWithEffects" in n or "thumbnail" in n], path
+        assert len(styles) < 20_000 and "latentStyles" not in styles, path
+        defined = set(re.findall(r'w:styleId="([^"]+)"', styles))
+        named = set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', stories))
+        assert named and named <= defined, (path, named - defined)
+
+
+def test_slimmed_templates_make_the_same_letters_and_are_not_new_inputs() -> None:
+    """The shipped templates were slimmed of unused styles: each makes the letter the first
+    one made (the same PDF), with the same inputs hash, so an upgrade makes nothing again."""
+    from sos_sync.delivery.pdf import docx_to_pdf
+    from sos_sync.domain.documents import inputs_hash
+
+    first = Path(__file__).parent / "fixtures" / "templates-first"
+    for name, (kind, context) in FIXTURES.items():
+        key = f"{SCHOOL['urn']}:{kind}:2025-01-15"
+        before, now = render(kind, context, first), render(kind, context)
+        assert len(now.docx) < len(before.docx) / 2, name
+        assert now.inputs_hash == before.inputs_hash, name
+        assert inputs_hash(kind, key, context, first) == now.inputs_hash, name
+        assert docx_to_pdf(now.docx) == docx_to_pdf(before.docx), name

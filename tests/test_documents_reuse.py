@@ -10,6 +10,7 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from helpers import TODAY, edit_word_template
 from pypdf import PdfReader
@@ -194,3 +195,27 @@ def test_documents_made_by_an_earlier_release_get_their_inputs_key_once(
     assert busy.as_json()["writes"] > 0
     again = load_state(workspace).extra["documents"]
     assert {k: again[k].get("inputs") for k in made} == made
+
+
+def test_kept_line_breaking_is_what_breaking_again_gives() -> None:
+    """A paragraph's line breaking is kept by its parsed text, bullet and width: a width or
+    bullet it was not broken for is broken afresh, and the next letter's same paragraph
+    gets the same lines a fresh reportlab paragraph would."""
+    from reportlab.platypus import Paragraph
+
+    from sos_sync.delivery.docx_story import KeptParagraph, _parsed, _reportlab_style
+    from sos_sync.delivery.pdf import _fonts
+
+    _fonts()
+    style = _reportlab_style("Normal", 9.9, 12.4, 0, 6, 0, None, True, False)
+    markup = '<font size="9.9">' + "Our welcome is for every family who arrives. " * 6 + "</font>"
+    text, parsed, frags = _parsed(markup, style)
+
+    def lines(p: Paragraph, width: float) -> tuple[Any, ...]:
+        size = p.wrap(width, 1000)
+        return size, [(line[0], line[1]) for line in p.blPara.lines], p._wrapWidths
+
+    for width, bullet in ((400.0, None), (150.0, None), (400.0, "•"), (150.0, "2."), (400.0, None)):
+        fresh = Paragraph(markup, style, bulletText=bullet)
+        for kept in (KeptParagraph(text, parsed, bulletText=bullet, frags=frags),) * 2:
+            assert lines(kept, width) == lines(fresh, width), (width, bullet)

@@ -8,8 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import pytest
 from python_calamine import CalamineWorkbook
 
+from sos_sync.backends.local.workbook import bulk
 from sos_sync.backends.local.workbook.first import write_first
 from sos_sync.tracker.table import CellWrite, Column, RowWrite, TabPlan, TabSpec
 
@@ -58,7 +60,11 @@ def _plan() -> TabPlan:
     return TabPlan("Things", "Key", (), tuple(rows))
 
 
-def test_every_value_reads_back_as_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("rows_a_chunk", [2000, 3])  # the sheet deflated a few rows at a time
+def test_every_value_reads_back_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows_a_chunk: int
+) -> None:
+    monkeypatch.setattr(bulk, "_ROWS_A_CHUNK", rows_a_chunk)
     path = tmp_path / "t.xlsx"
     plan = _plan()
     assert write_first(path, [SPEC], {"Things": plan}, (), 90) == plan.cell_count
@@ -73,6 +79,7 @@ def test_every_value_reads_back_as_written(tmp_path: Path) -> None:
         day = row[header.index("Day")]
         assert (day.date() if isinstance(day, dt.datetime) else day) == dt.date(2025, 7, i + 1)
     assert got["long"][header.index("Note")] == "word " * 400
+    assert [r[header.index("Key")] for r in rows[1:]] == [f"k{i}" for i in range(9)] + ["long"]
 
     sheet = openpyxl.load_workbook(path)["Things"]
     cols = {c.value: c.column for c in sheet[1]}

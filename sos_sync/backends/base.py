@@ -15,7 +15,7 @@ run the same assertions over the memory, local and Google-on-emulator backends.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -86,9 +86,33 @@ class CalendarStore(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class DocumentWrite:
+    """One document to write: its key, title, rendered .docx and the hash of its inputs."""
+
+    key: str
+    title: str
+    docx: bytes
+    inputs_hash: str
+
+
+DocumentWrites = Generator[tuple[DocumentWrite, DocState], None, None]
+
+
 class DocumentStore(Protocol):
     def read_documents(self, keys: Sequence[str]) -> dict[str, DocState]:
         """The documents sos-sync generated, by key (missing keys: not there)."""
+        ...
+
+    def write_documents(self, jobs: Iterable[DocumentWrite]) -> DocumentWrites:
+        """Write each job (as `write_document`), yielding it with its state once written.
+
+        A job is taken from `jobs` only when its write is about to start, so the caller
+        records its intent as it hands it over, and its result as it gets it back. Jobs
+        may be written a few at once (Google) and come back in any order; one after
+        another is `write_in_turn`. A failure is raised once the writes already started
+        have come back; closing the generator waits for writes in flight.
+        """
         ...
 
     def write_document(self, key: str, title: str, docx: bytes, inputs_hash: str) -> DocState:
@@ -103,6 +127,12 @@ class DocumentStore(Protocol):
     def delete_document(self, key: str) -> None:
         """Remove the document for `key` (to the bin where the backend has one); none: no-op."""
         ...
+
+
+def write_in_turn(store: DocumentStore, jobs: Iterable[DocumentWrite]) -> DocumentWrites:
+    """`write_documents` one document after another (the local and memory backends)."""
+    for job in jobs:
+        yield job, store.write_document(job.key, job.title, job.docx, job.inputs_hash)
 
 
 # ---------------------------------------------------------------- checks (doctor)

@@ -84,6 +84,8 @@ class GoogleConfig(_Strict):
     share_documents: bool = False
     full_pass_every_days: int = Field(default=7, ge=1)
     overlap_minutes: int = Field(default=60, ge=0)
+    # documents written at once (each waits on Google); 1 writes them one after another
+    document_workers: int = Field(default=4, ge=1, le=8)
 
 
 class DocumentsConfig(_Strict):

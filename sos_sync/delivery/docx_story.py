@@ -19,10 +19,11 @@ from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Emu
-from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.oxml.simpletypes import ST_HpsMeasure, ST_OnOff, ST_TwipsMeasure
+from docx.shared import Emu, RGBColor
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -39,6 +40,13 @@ _R_EMBED = qn("r:embed")
 _WP_NS = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _P, _TBL = qn("w:p"), qn("w:tbl")
 _BOTTOM_RULE = f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}"
+# the XML names read for every paragraph and run, spelled out once (not looked up each time)
+_PPR, _PSTYLE, _SPACING, _JC, _KEEP_NEXT = (
+    qn(t) for t in ("w:pPr", "w:pStyle", "w:spacing", "w:jc", "w:keepNext")
+)
+_R, _RPR, _SZ, _COLOR, _B, _I = (qn(t) for t in ("w:r", "w:rPr", "w:sz", "w:color", "w:b", "w:i"))
+_VAL, _AFTER, _BEFORE, _INSTR = qn("w:val"), qn("w:after"), qn("w:before"), qn("w:instr")
+_T, _TAB, _BREAKS, _HYPERLINK = qn("w:t"), qn("w:tab"), (qn("w:br"), qn("w:cr")), qn("w:hyperlink")
 
 
 def pt(emu: int | None, default: float = 0.0) -> float:
@@ -97,8 +105,9 @@ def style_sheet(data: bytes, doc: Document) -> dict[str | None, ParaStyle]:
 
 def _para_style(p: Any, layout: Layout) -> ParaStyle:
     """The paragraph's Word style, as far as the layout uses it (cached by style id)."""
-    ppr = p.pPr
-    sid = ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else None
+    ppr = p.find(_PPR)
+    named = ppr.find(_PSTYLE) if ppr is not None else None
+    sid = named.get(_VAL) if named is not None else None
     found = layout.styles.get(sid)
     if found is None:
         found = layout.styles[sid] = _word_style(layout.doc, sid)
@@ -130,11 +139,15 @@ def _paragraph(p: Any, layout: Layout) -> Iterator[Flowable]:
     st = _para_style(p, layout)
     name = st.name
     after, before, align, keep = st.after, st.before, st.align, st.keep
-    if p.pPr is not None:  # the paragraph's own formatting, over its style's
-        para = DocxParagraph(p, cast(Any, None))  # only read: no parent part needed
-        fmt = para.paragraph_format
-        after, before = pt(fmt.space_after, after), pt(fmt.space_before, before)
-        align, keep = para.alignment or align, bool(fmt.keep_with_next or keep)
+    ppr = p.find(_PPR)
+    if ppr is not None:  # the paragraph's own formatting, over its style's
+        spacing = ppr.find(_SPACING)
+        if spacing is not None:
+            after, before = _twips(spacing.get(_AFTER), after), _twips(spacing.get(_BEFORE), before)
+        jc = ppr.find(_JC)
+        if jc is not None and jc.get(_VAL) is not None:
+            align = WD_ALIGN_PARAGRAPH.from_xml(jc.get(_VAL)) or align  # LEFT (0): the style's
+        keep = _on(ppr.find(_KEEP_NEXT)) or keep
     align = str(align or "LEFT").split(" ")[0]
     heading = name in _HEADING_SIZES
     keep = heading or keep
@@ -171,7 +184,7 @@ def _paragraph(p: Any, layout: Layout) -> Iterator[Flowable]:
     rule = p.find(_BOTTOM_RULE) is not None
     if markup or not rule:  # an empty paragraph that only draws a rule is just the rule
         text, parsed_style, frags = _parsed(markup or "&nbsp;", style)
-        yield Paragraph(text, parsed_style, bulletText=bullet, frags=frags)
+        yield KeptParagraph(text, parsed_style, bulletText=bullet, frags=frags)
     if rule:
         yield HRFlowable(width="100%", thickness=1, color=colors.HexColor("#1F5F6B"), spaceAfter=6)
 
@@ -212,6 +225,33 @@ def _parsed(markup: str, style: ParagraphStyle) -> tuple[str, ParagraphStyle, li
     return parsed.text, parsed.style, parsed.frags
 
 
+_BROKEN: dict[tuple[int, str | None, float], tuple[list[Any], dict[str, Any]]] = {}
+_BROKEN_KEPT = 4096
+_WRAPPED = ("blPara", "width", "height", "_wrapWidths", "_width_max", "_hyphenations")
+
+
+class KeptParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+    """A paragraph whose line breaking is kept: wrapped again at the same width (a table
+    sizing its rows, then drawing them) or with the same parsed text and look in the next
+    letter (the boilerplate the letters from one template share), it is not broken into
+    lines again. Paragraphs reportlab splits across pages are broken as usual."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if type(self) is not KeptParagraph or getattr(self, "_splitpara", False):
+            return cast(tuple[float, float], super().wrap(availWidth, availHeight))
+        key = (id(self.frags), self.bulletText, availWidth)  # the frags: `_parsed`'s, shared
+        found = _BROKEN.get(key)
+        if found is None or found[0] is not self.frags:
+            size = super().wrap(availWidth, availHeight)
+            if len(_BROKEN) >= _BROKEN_KEPT:
+                _BROKEN.clear()
+            _BROKEN[key] = (self.frags, {a: getattr(self, a) for a in _WRAPPED if hasattr(self, a)})
+            return cast(tuple[float, float], size)
+        for name, value in found[1].items():
+            setattr(self, name, list(value) if name == "_wrapWidths" else value)
+        return self.width, self.height
+
+
 def _runs(
     p: Any, layout: Layout, base: float, bold: bool
 ) -> tuple[str, float, list[tuple[bytes, float]]]:
@@ -219,25 +259,25 @@ def _runs(
     parts: list[str] = []
     images: list[tuple[bytes, float]] = []
     biggest = base
-    for el in p.iter(qn("w:r")):
-        rpr = el.rPr
-        field = el.getparent().get(qn("w:instr"), "").split()
+    for el in p.iter(_R):
+        field = el.getparent().get(_INSTR, "").split()
         text = escape(layout.fields.get(field[0], "")) if field else "".join(
-            "<br/>" if c.tag in (qn("w:br"), qn("w:cr")) else "    " if c.tag == qn("w:tab")
-            else escape(c.text or "") if c.tag == qn("w:t") else ""
+            "<br/>" if c.tag in _BREAKS else "    " if c.tag == _TAB
+            else escape(c.text or "") if c.tag == _T else ""
             for c in el.iterchildren()
         )  # fmt: skip
         images.extend(_blips(el, layout))
         if not text:
             continue
-        size = pt(rpr.sz.val, base) * _NARROWER if rpr is not None and rpr.sz is not None else base
+        rpr = el.find(_RPR)
+        sz = rpr.find(_SZ) if rpr is not None else None
+        half_points = sz.get(_VAL) if sz is not None else None
+        size = pt(ST_HpsMeasure.convert_from_xml(half_points)) * _NARROWER if half_points else base
         biggest = max(biggest, size)
-        fmt = f'<font size="{size:g}"' + (
-            f' color="#{rpr.color.val}"' if rpr is not None and rpr.color is not None
-            and str(rpr.color.val) not in ("auto", "None") else ""
-        ) + ">"  # fmt: skip
-        b = bold or (rpr is not None and rpr.b is not None and rpr.b.val is not False)
-        i = rpr is not None and rpr.i is not None and rpr.i.val is not False
+        colour = _colour(rpr.find(_COLOR) if rpr is not None else None)
+        fmt = f'<font size="{size:g}"' + (f' color="#{colour}"' if colour else "") + ">"
+        b = bold or (rpr is not None and _on(rpr.find(_B)))
+        i = rpr is not None and _on(rpr.find(_I))
         text = f"{fmt}{text}</font>"
         if b:
             text = f"<b>{text}</b>"
@@ -252,11 +292,26 @@ def _runs(
 
 def _href(run: Any, layout: Layout) -> str:
     parent = run.getparent()
-    if parent.tag != qn("w:hyperlink"):
+    if parent.tag != _HYPERLINK:
         return ""
     rid = parent.get(qn("r:id"))
     rel = layout.part.rels.get(rid) if rid else None
     return str(rel.target_ref) if rel is not None and rel.is_external else ""
+
+
+def _twips(value: str | None, default: float) -> float:
+    return pt(ST_TwipsMeasure.convert_from_xml(value)) if value is not None else default
+
+
+def _on(flag: Any) -> bool:
+    """A Word on/off property (`w:b`, `w:keepNext`, ...): on when present without a value."""
+    return flag is not None and ST_OnOff.convert_from_xml(flag.get(_VAL, "1"))
+
+
+def _colour(element: Any) -> str | None:
+    """A run's colour as "RRGGBB", or None for none or "auto"."""
+    value = element.get(_VAL) if element is not None else None
+    return None if value in (None, "auto") else str(RGBColor.from_string(value))
 
 
 def _blips(run: Any, layout: Layout) -> Iterator[tuple[bytes, float]]:

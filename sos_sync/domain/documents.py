@@ -46,7 +46,13 @@ from sos_sync.domain.document_contexts import (
     Resource,
 )
 from sos_sync.domain.document_text import count, lines, long_date, names, paras, sentence
-from sos_sync.errors import ConfigError
+from sos_sync.domain.template_files import (
+    TemplateError,
+    file_digest,
+    file_key,
+    read_template,
+    template_digest,
+)
 from sos_sync.resources import templates_dir
 
 if TYPE_CHECKING:  # rendering's libraries are imported when a night renders a document
@@ -105,20 +111,6 @@ class RenderedDocument:
     inputs_hash: str
 
 
-class TemplateError(ConfigError):
-    """A template is missing, malformed or uses a field the context does not have.
-
-    The message names the template file, e.g. ``templates/award_letter.docx: 'dict object'
-    has no attribute 'nmae'``. A context that does not match its kind's model is reported
-    the same way (a fault in the caller, not in a school's answers).
-    """
-
-    def __init__(self, message: str, template: str | None = None, line: int | None = None):
-        super().__init__(message)
-        self.template = template
-        self.line = line
-
-
 def default_templates_dir() -> Path:
     """The templates shipped with sos-sync (the top-level `templates/`)."""
     return templates_dir()
@@ -145,8 +137,8 @@ def render_document(
 
     ctx = _validated(kind, key, context)
     path = template_path(kind, templates_dir)
-    source = _template_bytes(path)
-    digest = _hash(kind, file_digest(path), ctx)
+    source = read_template(path)
+    digest = _hash(kind, template_digest(path), ctx)
     title = _title(kind, ctx)
     try:
         tpl = Template(io.BytesIO(source))
@@ -177,7 +169,7 @@ def inputs_hash(kind: str, key: str, context: Mapping[str, Any], templates_dir: 
     """The `inputs_hash` `render_document` would give, without rendering (cheap: each night
     decides with it which documents need generating at all)."""
     ctx = _validated(kind, key, context)
-    return _hash(kind, file_digest(template_path(kind, templates_dir)), ctx)
+    return _hash(kind, template_digest(template_path(kind, templates_dir)), ctx)
 
 
 def _validated(kind: str, key: str, context: Mapping[str, Any]) -> CommonContext:
@@ -192,44 +184,6 @@ def _validated(kind: str, key: str, context: Mapping[str, Any]) -> CommonContext
         raise TemplateError(f"{kind} context for document `{key}`: {problems}") from None
 
 
-_FileKey = tuple[Path, int, int]  # a file as it is now: path, mtime (ns), size
-
-
-def _file_key(path: Path) -> _FileKey:
-    """The file's path and its current mtime and size: an edited file is read again."""
-    try:
-        stat = path.stat()
-    except OSError:
-        raise TemplateError(
-            f"{path}: template not found. Copy it from sos-sync's templates/ folder.",
-            template=path.name,
-        ) from None
-    return path, stat.st_mtime_ns, stat.st_size
-
-
-def _template_bytes(path: Path) -> bytes:
-    return _read_cached(*_file_key(path))
-
-
-def file_digest(path: Path) -> str:
-    """sha256 (hex) of the file's bytes, hashed once while the file is unchanged.
-
-    Raises:
-        TemplateError: the file is not there.
-    """
-    return _digest_cached(*_file_key(path))
-
-
-@functools.lru_cache(maxsize=32)
-def _read_cached(path: Path, mtime_ns: int, size: int) -> bytes:
-    return path.read_bytes()
-
-
-@functools.lru_cache(maxsize=32)
-def _digest_cached(path: Path, mtime_ns: int, size: int) -> str:
-    return hashlib.sha256(_read_cached(path, mtime_ns, size)).hexdigest()
-
-
 _NO_LOGO = hashlib.sha256(b"").hexdigest()
 
 
@@ -239,7 +193,7 @@ def _logo_file(ctx: CommonContext) -> Path | None:
         return None
     path = Path(logo)
     try:
-        _file_key(path)
+        file_key(path)
     except TemplateError:
         raise TemplateError(f"letterhead logo {logo}: file not found") from None
     return path
@@ -247,7 +201,7 @@ def _logo_file(ctx: CommonContext) -> Path | None:
 
 def _logo_bytes(ctx: CommonContext) -> bytes:
     path = _logo_file(ctx)
-    return b"" if path is None else _template_bytes(path)
+    return b"" if path is None else read_template(path)
 
 
 def _hash(kind: str, template_digest: str, ctx: CommonContext) -> str:

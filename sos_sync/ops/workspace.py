@@ -77,6 +77,8 @@ def config_text(
         "# Whether Google e-mails invitations to attendees, and shares documents with schools.",
         "send_updates = false",
         "share_documents = false",
+        "# How many documents are written at once (1 to 8; 1: one after another).",
+        "# document_workers = 4",
         "",
         "[criteria]",
         "# Audits and reviews record which version of the criteria they used.",

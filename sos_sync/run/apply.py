@@ -11,14 +11,14 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import Any
 
-from sos_sync.backends.base import Backend
+from sos_sync.backends.base import Backend, DocumentWrite
 from sos_sync.domain.report import Applied, RunReport
 from sos_sync.errors import TrackerHeld
 from sos_sync.plan.planner import Plan
-from sos_sync.run.journal import CALENDAR, DOCUMENT, RESPONSES, RUN, TRACKER
+from sos_sync.run.journal import CALENDAR, RESPONSES, RUN, TRACKER, document_entry
 from sos_sync.run.saveback import RUNS, tracker_runs
 from sos_sync.run.state import State, StateStore
 from sos_sync.tracker.schema import RUN_LOG, CellWrite, Memory, RowWrite, TabPlan
@@ -157,33 +157,42 @@ def _calendar(run: _Run, backend: Backend) -> None:
 
 
 def _documents(run: _Run, backend: Backend) -> None:
+    """Each document's intent recorded as the store takes its job (right before its write
+    starts), its result as the store hands it back (Google: a few at once, any order)."""
     dp = run.plan.documents
     if dp is None:
         return
     before = run.state.extra.get("documents", {})
     current = {k: v.get("fingerprint") for k, v in before.items()}
-    for job in dp.jobs:
-        with run.checkpoint(f"document:{job.key}:intent"):
-            intent = {
-                "key": job.key,
-                "record": dp.record[job.key],
-                "new": job.new,
-                "old_fingerprint": current.get(job.key),
-            }
-            run.journal(**{DOCUMENT: intent})
-        ds = backend.documents.write_document(job.key, job.title, job.docx, job.inputs_hash)
-        run.links[f"⟦doc:{job.key}⟧"] = ds.link
-        run.links[f"⟦docfp:{job.key}⟧"] = ds.fingerprint
-        with run.checkpoint(f"document:{job.key}"):
-            docs = {**run.state.extra.get("documents", {})}
-            docs[job.key] = resolve(dp.record[job.key], run.links)
-            run.state = State(
-                run.state.memory, run.state.pending, {**run.state.extra, "documents": docs}
-            )
-            run.applied += Applied(
-                docs_created=int(job.new), docs_updated=int(not job.new), writes=1
-            )
-            run.journal(**{DOCUMENT: None})
+    jobs = {job.key: job for job in dp.jobs}
+
+    def intents() -> Iterator[DocumentWrite]:
+        for job in dp.jobs:
+            with run.checkpoint(f"document:{job.key}:intent"):
+                intent = {
+                    "key": job.key,
+                    "record": dp.record[job.key],
+                    "new": job.new,
+                    "old_fingerprint": current.get(job.key),
+                }
+                run.journal(**{document_entry(job.key): intent})
+            yield DocumentWrite(job.key, job.title, job.docx, job.inputs_hash)
+
+    with closing(backend.documents.write_documents(intents())) as written:
+        for wrote, ds in written:
+            job = jobs[wrote.key]
+            run.links[f"⟦doc:{job.key}⟧"] = ds.link
+            run.links[f"⟦docfp:{job.key}⟧"] = ds.fingerprint
+            with run.checkpoint(f"document:{job.key}"):
+                docs = {**run.state.extra.get("documents", {})}
+                docs[job.key] = resolve(dp.record[job.key], run.links)
+                run.state = State(
+                    run.state.memory, run.state.pending, {**run.state.extra, "documents": docs}
+                )
+                run.applied += Applied(
+                    docs_created=int(job.new), docs_updated=int(not job.new), writes=1
+                )
+                run.journal(**{document_entry(job.key): None})
     done = run.state.extra.get("documents", {})  # the records before, and tonight's writes
     # the plan's record wins for every document it speaks of (a fingerprint upgraded, an
     # inputs key added); a record it no longer speaks of (an orphan) is kept as it was

@@ -13,6 +13,12 @@ Every write boundary of `apply` is a checkpoint, recorded (one SQLite transactio
     responses                 the response cache kept (Google)
     state                     the run finished: journal cleared, run history appended
 
+Each document's intent is its own journal entry (`document:<key>`), removed when its
+result is recorded: Google writes a few documents at once (`[google] document_workers`),
+so a killed run can leave several, each recovered alone. Each write's intent is recorded
+before that write starts; with one write at a time (local, memory, `document_workers = 1`)
+each write is also recorded before the next one starts.
+
 A run killed anywhere leaves the journal behind. The next run reads it (`recover`):
 an intended write that landed is recognised as the sync's own (no "someone changed"
 problem), what the killed run applied is carried into the rerun's report, and the
@@ -50,9 +56,23 @@ def pending_event_keys(journal: Mapping[str, Any]) -> set[str]:
     return set(entry.get("created", [])) | set(entry.get("updated", []))
 
 
+def document_entry(key: str) -> str:
+    """The journal entry of one document write in progress."""
+    return f"{DOCUMENT}:{key}"
+
+
+def document_intents(journal: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Every document write the killed run had started and not recorded: its entries
+    `document:<key>`, and the one `document` entry an earlier release kept."""
+    prefix = document_entry("")
+    found = [v for name, v in sorted(journal.items()) if name.startswith(prefix) and v]
+    if journal.get(DOCUMENT):
+        found.append(journal[DOCUMENT])
+    return found
+
+
 def pending_document_keys(journal: Mapping[str, Any]) -> set[str]:
-    entry = journal.get(DOCUMENT)
-    return {entry["key"]} if entry else set()
+    return {str(entry["key"]) for entry in document_intents(journal)}
 
 
 def recover(
@@ -73,8 +93,7 @@ def recover(
         extra["calendar"] = record
         carried += got
         adopted += sorted(pending_event_keys(journal) & set(events))
-    if DOCUMENT in journal:
-        entry = journal[DOCUMENT]
+    for entry in document_intents(journal):
         cur = documents.get(entry["key"])
         if cur is not None and cur.fingerprint != entry.get("old_fingerprint"):
             record = {**entry["record"], "fingerprint": cur.fingerprint, "link": cur.link}

@@ -35,9 +35,10 @@ class GoogleBackend:
         policy: RetryPolicy | None = None,
         pacer: Pacer | None = None,
         now: Callable[[], dt.datetime] | None = None,
+        drive_pacer: Pacer | None = None,
     ) -> None:
         self.config = config
-        self.clients = GoogleClients(config, policy=policy, pacer=pacer)
+        self.clients = GoogleClients(config, policy=policy, pacer=pacer, drive_pacer=drive_pacer)
         if now is None:
             self.source = GoogleResponseSource(config, self.clients)
         else:

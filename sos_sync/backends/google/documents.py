@@ -18,9 +18,15 @@ only for such a document) and only a different hash counts as a person's edit.
 Fingerprints recorded by earlier releases (the bare `version`, or `mt:` without `tx:`) are
 still accepted, and replaced by the new form when they match.
 
-A create is not idempotent: when its reply is lost, the document is looked up by key before
-the create is sent again. Two documents found for one key (a create that landed twice
-anyway): the newest, the one whose reply the sync got, is kept; the others are reported.
+A create is not idempotent: when its reply is lost, or Drive refused it for its rate limit
+(such a refusal has been seen to let the create through), the document is looked up by
+key before the create is sent again. Two documents found for one key (a create that
+landed twice anyway): the newest, the one whose reply the sync got, is kept; the others
+are reported.
+
+A night writes `[google] document_workers` documents at once (`writers.write_at_once`;
+1: one after another). Each worker thread has its own Drive service (`clients.service`);
+the night's listing is read before they start, and each write changes only its own key.
 """
 
 from __future__ import annotations
@@ -29,14 +35,16 @@ import dataclasses
 import functools
 import hashlib
 import io
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from googleapiclient.http import MediaIoBaseUpload
 
-from sos_sync.backends.base import DocState
+from sos_sync.backends.base import DocState, DocumentWrite, DocumentWrites, write_in_turn
 from sos_sync.backends.google.clients import GoogleClients
 from sos_sync.backends.google.retry import GoogleTransient
+from sos_sync.backends.google.writers import write_at_once
 from sos_sync.config.load import Config
 
 DOC_MIME = "application/vnd.google-apps.document"
@@ -121,6 +129,7 @@ class GoogleDocumentStore:
         self.folder_id = config.raw.google.documents_folder_id
         self._by_key: dict[str, list[dict[str, Any]]] | None = None
         self._text_hashes: dict[str, str] = {}
+        self._lock = threading.Lock()  # the listing and text hashes, shared by the writers
 
     @property
     def _share(self) -> str:
@@ -200,7 +209,8 @@ class GoogleDocumentStore:
                 _execute, self._files().export, fileId=file_id, mimeType=TEXT_MIME
             )
             text = self.clients.call(export, self._what(key), self._share)
-            self._text_hashes[file_id] = text_hash(bytes(text))
+            with self._lock:
+                self._text_hashes[file_id] = text_hash(bytes(text))
         return self._text_hashes[file_id]
 
     def read_documents(self, keys: Sequence[str]) -> dict[str, DocState]:
@@ -238,6 +248,16 @@ class GoogleDocumentStore:
         )
         return bytes(self.clients.call(export, what, self._share))
 
+    def write_documents(self, jobs: Iterable[DocumentWrite]) -> DocumentWrites:
+        """Write the jobs, `[google] document_workers` at once (see `writers`)."""
+        workers = self.config.raw.google.document_workers
+        if workers <= 1:
+            return write_in_turn(self, jobs)
+        self._listing()  # read once, before any worker starts
+        return write_at_once(
+            lambda j: self.write_document(j.key, j.title, j.docx, j.inputs_hash), jobs, workers
+        )
+
     def write_document(self, key: str, title: str, docx: bytes, inputs_hash: str) -> DocState:
         """Create or replace the document for `key`; its state as Drive holds it after the write."""
         props = {APP_PROPERTY: APP_VALUE, KEY_PROPERTY: key_value(key)}
@@ -251,12 +271,14 @@ class GoogleDocumentStore:
         else:
             item = self._seal(key, self._create_once(key, title, docx, props))
             items = [item]
-        self._listing()[key_value(key)] = items
+        with self._lock:
+            self._listing()[key_value(key)] = items
         return self._state(key, items)
 
     def _seal(self, key: str, item: dict[str, Any]) -> dict[str, Any]:
         """Keep the hash of the text Drive made of our upload with the file (`sos_text`)."""
-        self._text_hashes.pop(str(item["id"]), None)
+        with self._lock:
+            self._text_hashes.pop(str(item["id"]), None)
         sealed = self._text_hash(key, str(item["id"]))
         reply: dict[str, Any] = self.clients.call(
             functools.partial(
@@ -296,7 +318,8 @@ class GoogleDocumentStore:
     def _create_once(
         self, key: str, title: str, docx: bytes, props: dict[str, str]
     ) -> dict[str, Any]:
-        """Create the document; after a lost reply, look it up by key before sending again."""
+        """Create the document; after a lost reply or a rate-limit refusal, look it up by key
+        before sending again."""
         policy = self.clients.policy
         body = {
             "name": title,
@@ -323,6 +346,7 @@ class GoogleDocumentStore:
                     self._what(key),
                     self._share,
                     retry=False,  # a create that may have landed is never resent blindly
+                    resend_refused=False,
                 )
                 return item
             except GoogleTransient:

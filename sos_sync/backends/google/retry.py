@@ -146,6 +146,7 @@ class RetryPolicy:
         what: str,
         explain: Callable[[Fault], str] | None = None,
         retry: bool = True,
+        resend_refused: bool = True,
     ) -> T:
         """Run `fn`, retrying transient faults; raise GoogleTransient or GooglePermanent.
 
@@ -155,6 +156,9 @@ class RetryPolicy:
             explain: turns a permanent fault into what to do (share what with whom).
             retry: False for a write that must not be sent twice blindly: a transient
                 fault is raised at once so the caller can look before trying again.
+            resend_refused: with `retry` False, whether a rate-limit refusal (429, 403
+                rateLimitExceeded) is still sent again; False for a Drive create, which
+                such a refusal has been seen to let through (the caller looks first).
         """
         started = self.clock()
         attempt = 0
@@ -186,7 +190,7 @@ class RetryPolicy:
                 wait = self.backoff(attempt - 1)
                 # a rate-limit refusal (429, or 403 rateLimitExceeded) was never applied, so
                 # even a write that must not be sent twice blindly may be sent again
-                refused = fault.status == 429 or fault.status == 403
+                refused = resend_refused and fault.status in (403, 429)
                 if (
                     (not retry and not refused)
                     or attempt >= self.tries

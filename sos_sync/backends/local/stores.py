@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from sos_sync.backends.base import DocState
+from sos_sync.backends.base import DocState, DocumentWrite, DocumentWrites, write_in_turn
 from sos_sync.backends.local.docx import write_docx_and_pdf
 from sos_sync.files import atomic_write_bytes
 
@@ -87,6 +87,9 @@ class DocxDocuments:
     def delete_document(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
         self._path(key).with_suffix(".pdf").unlink(missing_ok=True)
+
+    def write_documents(self, jobs: Iterable[DocumentWrite]) -> DocumentWrites:
+        return write_in_turn(self, jobs)  # CPU-bound (the PDF): nothing gained by threads
 
     def write_document(self, key: str, title: str, docx: bytes, inputs_hash: str) -> DocState:
         p = self._path(key)

@@ -8,10 +8,17 @@ or land and then kill the run, so tests can stop a night at every write boundary
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sos_sync.backends.base import Check, DocState, ResponsesRead
+from sos_sync.backends.base import (
+    Check,
+    DocState,
+    DocumentWrite,
+    DocumentWrites,
+    ResponsesRead,
+    write_in_turn,
+)
 from sos_sync.backends.memory.faults import Faults
 from sos_sync.delivery.pdf import docx_to_pdf
 from sos_sync.domain.calendar import CalendarEvent
@@ -129,6 +136,9 @@ class MemoryDocuments:
     def read_documents(self, keys: Sequence[str]) -> dict[str, DocState]:
         docs = self.world.documents
         return {k: self._state(k, docs[k]) for k in keys if k in docs}
+
+    def write_documents(self, jobs: Iterable[DocumentWrite]) -> DocumentWrites:
+        return write_in_turn(self, jobs)
 
     def write_document(self, key: str, title: str, docx: bytes, inputs_hash: str) -> DocState:
         self.faults.before(f"document {key}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -23,11 +23,12 @@ from sos_sync.backends.local.workbook import layout as L
 from sos_sync.backends.local.workbook.package import read_package
 from sos_sync.backends.local.workbook.sheetpatch import cell_xml, columns
 from sos_sync.backends.local.workbook.styles import Need, StyleBook, need_of
-from sos_sync.backends.local.workbook.zipcopy import rewrite_zip
+from sos_sync.backends.local.workbook.zipcopy import Packed, pack, rewrite_zip
 from sos_sync.tracker.table import CellKind, typed_value
 
 STYLES = "xl/styles.xml"
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
+_ROWS_A_CHUNK = 2000
 _PLAIN = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 
 
@@ -84,25 +85,34 @@ def _row_xml(n: int, row: Sequence[str], cols: _Columns, spec: SheetRows, date19
     return f'<row r="{n}"{ht}>{"".join(out)}</row>'
 
 
-def _fill(xml: str, spec: SheetRows, styles: StyleBook, date1904: bool) -> str:
-    """The sheet's XML with its rows put in after the header row."""
+def _fill(xml: str, spec: SheetRows, styles: StyleBook, date1904: bool) -> Packed:
+    """The sheet's XML with its rows put in after the header row, deflated as it is made
+    (a large sheet's XML is never held whole)."""
+    last = f"A1:{L.col_letter(max(len(spec.kinds), 1) - 1)}{len(spec.rows) + 1}"
+    xml = _DIMENSION.sub(f'<dimension ref="{last}"/>', xml, count=1)
     start = xml.index("<sheetData")
     header_end = xml.find("</row>", start)
     if header_end < 0:
         raise ValueError(f"the sheet `{spec.sheet}` has no header row")
     at = header_end + len("</row>")
     cols = _Columns(xml, spec.kinds, styles)
-    body = "".join(
-        _row_xml(n, row, cols, spec, date1904) for n, row in enumerate(spec.rows, start=2)
-    )
-    out = xml[:at] + body + xml[at:]
-    last = f"A1:{L.col_letter(max(len(spec.kinds), 1) - 1)}{len(spec.rows) + 1}"
-    return _DIMENSION.sub(f'<dimension ref="{last}"/>', out, count=1)
+
+    def chunks() -> Iterator[str]:
+        yield xml[:at]
+        for first in range(0, len(spec.rows), _ROWS_A_CHUNK):
+            rows = spec.rows[first : first + _ROWS_A_CHUNK]
+            yield "".join(
+                _row_xml(n, row, cols, spec, date1904)
+                for n, row in enumerate(rows, start=first + 2)
+            )
+        yield xml[at:]
+
+    return pack(chunks())
 
 
 def fill_rows(skeleton: bytes, out: BinaryIO, sheets: Mapping[str, SheetRows]) -> None:
     """Write to `out` the workbook `skeleton` with each sheet's rows put in."""
-    replace: dict[str, bytes] = {}
+    replace: dict[str, bytes | Packed] = {}
     with zipfile.ZipFile(io.BytesIO(skeleton)) as zf:
         pkg = read_package(zf)
         styles = StyleBook.parse(zf.read(STYLES).decode("utf-8"))
@@ -111,7 +121,7 @@ def fill_rows(skeleton: bytes, out: BinaryIO, sheets: Mapping[str, SheetRows]) -
             if sheet is None or not sheet.part:
                 raise ValueError(f"the sheet `{name}` has no worksheet part")
             xml = zf.read(sheet.part).decode("utf-8")
-            replace[sheet.part] = _fill(xml, spec, styles, pkg.date1904).encode("utf-8")
+            replace[sheet.part] = _fill(xml, spec, styles, pkg.date1904)
         if styles.changed:
             replace[STYLES] = styles.render().encode("utf-8")
     rewrite_zip(io.BytesIO(skeleton), out, replace)

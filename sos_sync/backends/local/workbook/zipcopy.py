@@ -11,7 +11,8 @@ import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import BinaryIO
 
 _LOCAL = struct.Struct("<4s5H3L2H")
@@ -74,13 +75,38 @@ def _copy_raw(src: BinaryIO, info: zipfile.ZipInfo, out: BinaryIO) -> None:
         out.write(peek + tail)
 
 
-def _new_member(name: str, data: bytes, level: int) -> tuple[zipfile.ZipInfo, bytes]:
-    info = zipfile.ZipInfo(name, time.localtime()[:6])
+@dataclass(frozen=True)
+class Packed:
+    """A member's data deflated ahead of writing the zip (`pack`): a large sheet is held
+    compressed, not as its whole XML."""
+
+    deflated: bytes  # raw deflate (no zlib header), as a zip member holds it
+    crc: int
+    size: int
+
+
+def pack(chunks: Iterable[str], level: int = 6) -> Packed:
+    """The UTF-8 text of `chunks`, deflated as it comes."""
     comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-    packed = comp.compress(data) + comp.flush()
+    out: list[bytes] = []
+    crc = size = 0
+    for chunk in chunks:
+        data = chunk.encode("utf-8")
+        crc, size = zlib.crc32(data, crc), size + len(data)
+        out.append(comp.compress(data))
+    out.append(comp.flush())
+    return Packed(b"".join(out), crc, size)
+
+
+def _new_member(name: str, data: bytes | Packed, level: int) -> tuple[zipfile.ZipInfo, bytes]:
+    info = zipfile.ZipInfo(name, time.localtime()[:6])
+    if not isinstance(data, Packed):
+        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
+        data = Packed(comp.compress(data) + comp.flush(), zlib.crc32(data), len(data))
+    packed = data.deflated
     info.compress_type = zipfile.ZIP_DEFLATED
-    info.CRC = zlib.crc32(data)
-    info.compress_size, info.file_size = len(packed), len(data)
+    info.CRC = data.crc
+    info.compress_size, info.file_size = len(packed), data.size
     info.create_version = info.extract_version = 20
     info.create_system = 0
     info.external_attr = 0
@@ -97,7 +123,7 @@ def _new_member(name: str, data: bytes, level: int) -> tuple[zipfile.ZipInfo, by
         d,
         info.CRC,
         len(packed),
-        len(data),
+        data.size,
         len(encoded),
         0,
     )
@@ -108,8 +134,8 @@ def _new_member(name: str, data: bytes, level: int) -> tuple[zipfile.ZipInfo, by
 def rewrite_zip(
     source: BinaryIO,
     out: BinaryIO,
-    replace: Mapping[str, bytes],
-    add: Mapping[str, bytes] | None = None,
+    replace: Mapping[str, bytes | Packed],
+    add: Mapping[str, bytes | Packed] | None = None,
     level: int = 6,
 ) -> None:
     """Copy the zip `source` to `out`, with `replace` members new and `add` members appended."""
