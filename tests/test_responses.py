@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
+import unicodedata
 
 import pytest
 
 from sos_sync.config.load import default_criteria
 from sos_sync.domain.forms import build_forms
-from sos_sync.domain.identity import SchoolIndex, normalise_name
+from sos_sync.domain.identity import _REPLACEMENTS, SchoolIndex, normalise_name
 from sos_sync.domain.responses import (
     RawResponse,
     normalise,
@@ -65,8 +68,8 @@ def test_emails_and_urns() -> None:
         assert normalise_email(bad) is None
     assert normalise_urn(" 131 001 ") == "131001"
     assert normalise_urn("012345") == "012345"  # SPEC §6.4: a leading zero is allowed
-    for bad in ("13100", "1310011", "URN131001"):
-        assert normalise_urn(bad) is None
+    for bad in ("13100", "1310011", "URN131001", "²31001", "13100\n"):
+        assert normalise_urn(bad) is None  # "²" is a digit to str.isdigit, not to a URN
 
 
 def test_checkbox_labels_containing_the_separator() -> None:
@@ -126,3 +129,39 @@ def test_name_normalisation_and_never_guessing() -> None:
     assert ix.match("Totally Unknown School").urn is None
     assert ix.clearly_different("131003", "Oak Tree Academy")
     assert not ix.clearly_different("131003", "Canal Side")
+
+
+def _one_by_one(name: str) -> str:
+    """`normalise_name` as written first: each replacement in turn, over the folded name."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
+    s = re.sub(r"\s+", " ", re.sub(r"[^\w&]+", " ", re.sub(r"['’‘`´]", "", s))).strip()
+    for pattern, repl in _REPLACEMENTS:
+        s = re.sub(pattern, repl, s)
+    return re.sub(r"\s+", " ", re.sub(r"\bschool\b$", "", s).strip())
+
+
+def test_name_normalisation_is_the_replacements_in_turn() -> None:
+    """One pass over every replacement gives what applying them one by one gives, for
+    every run of up to three of the words they involve (and some others)."""
+    words = sorted(
+        {w for p, r in _REPLACEMENTS for w in (*p.replace("\\b", "").split(), r)}
+        | {"school", "Saint", "C.", "E", "schools", "x", "Mary's"}
+    )
+    names = [" ".join(c) for n in (1, 2, 3) for c in itertools.product(words, repeat=n)]
+    assert len(names) > 10_000
+    assert [normalise_name.__wrapped__(n) for n in names] == [_one_by_one(n) for n in names]
+
+
+def test_a_name_given_to_a_school_is_no_longer_clearly_different() -> None:
+    """The index remembers its verdicts while a school's names stay the same; a new name
+    (or a school it did not know) is judged afresh."""
+    ix = SchoolIndex()
+    assert not ix.clearly_different("131003", "Oak Tree Academy")  # an unknown URN
+    ix.add("131003", "Canal Side Academy")
+    assert ix.clearly_different("131003", "Oak Tree Academy")
+    ix.add("131003", "Canal Side Academy")  # the same name again changes nothing
+    assert ix.clearly_different("131003", "Oak Tree Academy")
+    ix.add("131003", "Oak Tree Academy")  # now one of its names
+    assert not ix.clearly_different("131003", "Oak Tree Academy")
+    assert ix.clearly_different("131003", "Birch Hill")

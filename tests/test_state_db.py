@@ -86,6 +86,39 @@ def test_wal_and_only_changed_rows_are_written(tmp_path: Path) -> None:
     assert load_state(tmp_path).memory["Schools"]["100007"] == {"Step": "2"}
 
 
+def test_a_state_saved_as_it_was_loaded_writes_nothing(tmp_path: Path) -> None:
+    memory, pending = {"Schools": {"100001": {"Step": "1"}}}, {"Schools": {"100002": {"Step": "2"}}}
+    save_state(tmp_path, State(memory, pending, {"calendar": {"k": {"uid": "u"}}}))
+    with StateStore(tmp_path) as store:
+        state = store.load()
+        before = store.db.total_changes
+        store.save(state)
+        assert store.db.total_changes == before
+        changed = {"Schools": {**state.memory["Schools"], "100003": {"Step": "3"}}}
+        store.save(State(changed, {}, state.extra))
+        assert store.db.total_changes - before == 2  # one row in, one pending row out
+    again = load_state(tmp_path)
+    assert again.memory == changed and again.pending == {}
+
+
+def test_row_runs_say_which_run_last_changed_each_row(tmp_path: Path) -> None:
+    """Read with the state, and read again once a save changed rows (a stale answer would
+    hide a save-back from the sync's own latest writes)."""
+    with StateStore(tmp_path) as store:
+        store.load()
+        store.run_id = "run-1"
+        store.save(State({"Schools": {"100001": {"Step": "1"}, "100002": {"Step": "1"}}}))
+        assert store.row_runs() == {("Schools", "100001"): "run-1", ("Schools", "100002"): "run-1"}
+    with StateStore(tmp_path) as store:
+        state = store.load()
+        assert store.row_runs() == {("Schools", "100001"): "run-1", ("Schools", "100002"): "run-1"}
+        store.run_id = "run-2"
+        store.save(State({"Schools": {**state.memory["Schools"], "100002": {"Step": "2"}}}))
+        assert store.row_runs() == {("Schools", "100001"): "run-1", ("Schools", "100002"): "run-2"}
+        store.save(State({"Schools": {"100002": {"Step": "2"}}}))
+        assert store.row_runs() == {("Schools", "100002"): "run-2"}
+
+
 def test_a_damaged_state_is_a_plain_error(tmp_path: Path) -> None:
     (tmp_path / "state").mkdir()
     state_path(tmp_path).write_bytes(b"this is not a database, it is a note" * 100)

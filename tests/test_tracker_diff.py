@@ -121,6 +121,35 @@ def test_pending_write_of_a_killed_run_is_the_syncs_own() -> None:
     assert not d.problems
 
 
+@pytest.mark.parametrize(
+    ("found", "remembered", "pending", "memory_after"),
+    [
+        # the sync's own, as it wants it: nothing to write or to remember anew
+        ({"Name": "Oak"}, {"Key": "k", "Name": "Oak"}, {}, {"Key": "k", "Name": "Oak"}),
+        # what a killed run wrote, found as wanted: the sync's own from now on
+        (
+            {"Name": "Elm"},
+            {"Key": "k", "Name": "Oak"},
+            {"Name": "Elm"},
+            {"Key": "k", "Name": "Elm"},
+        ),
+        # a person typed the very value wanted: it stays theirs
+        ({"Name": "Elm"}, {"Key": "k"}, {}, {"Key": "k"}),
+        ({"Name": "Elm"}, {"Key": "k", "Name": "Oak"}, {}, {"Key": "k", "Name": "Oak"}),
+    ],
+)
+def test_what_the_sync_remembers_of_a_row_it_finds_as_wanted(
+    found: dict[str, str],
+    remembered: dict[str, str],
+    pending: dict[str, str],
+    memory_after: dict[str, str],
+) -> None:
+    want = {"Key": "k", "Name": found["Name"], "Count": ""}
+    d = diff_tab(SPEC, _tab(**found), {"k": want}, {"k": remembered}, {"k": pending}, TODAY)
+    assert not d.plan.rows
+    assert d.memory == {"k": memory_after}
+
+
 @pytest.mark.parametrize("recreate", [True, False])
 def test_a_deleted_row(recreate: bool) -> None:
     spec = TabSpec(SPEC.name, SPEC.key, SPEC.columns, recreate_deleted=recreate)

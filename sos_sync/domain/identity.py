@@ -13,8 +13,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 _REPLACEMENTS = (
     (r"\bsaint\b", "st"),
     (r"\bchurch of england\b", "ce"),
@@ -32,18 +30,27 @@ _REPLACEMENTS = (
 )
 
 
+# every replacement in one pass: no replacement makes text an earlier or later one matches
+# (`test_name_normalisation_is_the_replacements_in_turn` checks it against one by one)
+_ONE_PASS = re.compile("|".join(f"(?:{p})" for p, _ in _REPLACEMENTS))
+_BY_TEXT = {p[2:-2].replace("\\b", ""): r for p, r in _REPLACEMENTS}
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_NOT_WORDS = re.compile(r"[^\w&]+")
+_SPACES = re.compile(r"\s+")
+_SCHOOL_LAST = re.compile(r"\bschool\b$")
+
+
 @functools.lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """A school name folded for comparison: `St. Mary's C of E Primary School` -> `st marys ce primary`."""
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
-    s = re.sub(r"['’‘`´]", "", s)
-    s = re.sub(r"[^\w&]+", " ", s)
-    s = re.sub(r"\s+", " ", s).strip()
-    for pattern, repl in _REPLACEMENTS:
-        s = re.sub(pattern, repl, s)
-    s = re.sub(r"\bschool\b$", "", s).strip()
-    return re.sub(r"\s+", " ", s)
+    s = _APOSTROPHES.sub("", s)
+    s = _NOT_WORDS.sub(" ", s)
+    s = _SPACES.sub(" ", s).strip()
+    s = _ONE_PASS.sub(lambda m: _BY_TEXT[m.group()], s)
+    s = _SCHOOL_LAST.sub("", s).strip()
+    return _SPACES.sub(" ", s)
 
 
 @dataclass(frozen=True)
@@ -68,15 +75,22 @@ class SchoolIndex:
         self._aliases: dict[str, set[str]] = {}  # URN -> normalised names
         self._cutoff = score_cutoff
         self._choices: tuple[list[str], list[str]] | None = None  # (norms, URNs), parallel
+        # URN -> name -> `clearly_different`, while the URN's names stay as they are (a
+        # school's responses mostly give one name: it is compared with the others once)
+        self._verdicts: dict[str, dict[str, bool]] = {}
 
     def add(self, urn: str, name: str) -> None:
         """Know `urn`, and `name` as one of its names (shown from now on)."""
+        new = urn not in self.names
         self.names[urn] = name
         norm = normalise_name(name)
-        if norm:
+        if norm and norm not in self._aliases.get(urn, ()):
             self._by_norm.setdefault(norm, set()).add(urn)
             self._aliases.setdefault(urn, set()).add(norm)
-        self._choices = None
+            self._choices = None
+            new = True
+        if new:
+            self._verdicts.pop(urn, None)
 
     def __contains__(self, urn: object) -> bool:
         return urn in self.names
@@ -95,6 +109,8 @@ class SchoolIndex:
             return Match(next(iter(exact)))
         if len(exact) > 1:
             return Match(None, self._candidates(exact))
+        from rapidfuzz import fuzz, process  # only a name with no exact match needs it
+
         if self._choices is None:
             pairs = sorted((n, u) for u, ns in self._aliases.items() for n in ns)
             self._choices = ([n for n, _ in pairs], [u for _, u in pairs])
@@ -116,6 +132,13 @@ class SchoolIndex:
 
     def clearly_different(self, urn: str, name: str) -> bool:
         """True when `name` shares no distinctive word with any name known for `urn`."""
+        known = self._verdicts.setdefault(urn, {})
+        verdict = known.get(name)
+        if verdict is None:
+            verdict = known[name] = self._clearly_different(urn, name)
+        return verdict
+
+    def _clearly_different(self, urn: str, name: str) -> bool:
         if urn not in self.names or not normalise_name(name):
             return False
         aliases = self._aliases.get(urn, set())

@@ -101,15 +101,20 @@ class Response:
         self.kind, self.key = self.raw.kind, self.raw.response_id
 
     @functools.cached_property
+    def local(self) -> dt.datetime | None:  # London's wall time, worked out once
+        return self.submitted.astimezone(LONDON) if self.submitted else None
+
+    @functools.cached_property
     def day(self) -> dt.date | None:  # worked out once: the plan asks for it many times
-        return self.submitted.astimezone(LONDON).date() if self.submitted else None
+        local = self.local
+        return local.date() if local else None
 
 
 # ---------------------------------------------------------------- timestamps
 
 _FORMS_CSV = re.compile(
     r"^(\d{4})/(\d{1,2})/(\d{1,2}) (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AP]M)?"
-    r"(?: ?GMT(?:([+-])(\d{1,2})(?::?(\d{2}))?)?)?$",
+    r"(?: ?(GMT)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?)?$",
     re.I,
 )
 _EN_GB = re.compile(
@@ -118,20 +123,31 @@ _EN_GB = re.compile(
 
 
 def _moment(
-    ymdhms: tuple[str, ...], ampm: str | None, offset: dt.timedelta | None
+    ymdhms: tuple[str, str, str, str, str, str | None],
+    ampm: str | None,
+    offset: dt.timedelta | None,
 ) -> dt.datetime | None:
     """A wall time read from text (London's, or `offset` from UTC) as UTC; None if no such time."""
-    y, mo, d, h, mi, se = (int(p or 0) for p in ymdhms)
-    if h > (12 if ampm else 23):
+    y, mo, d, h, mi, se = ymdhms
+    hour = int(h)
+    if hour > (12 if ampm else 23):
         return None
-    hour = h % 12 + (12 if ampm.upper() == "PM" else 0) if ampm else h
+    if ampm:
+        hour = hour % 12 + (12 if ampm.upper() == "PM" else 0)
     try:
-        local = dt.datetime(y, mo, d, hour, mi, se)
+        local = dt.datetime(int(y), int(mo), int(d), hour, int(mi), int(se) if se else 0)
     except ValueError:
         return None
     if offset is None:
         return local.replace(tzinfo=LONDON).astimezone(UTC)
     return (local - offset).replace(tzinfo=UTC)
+
+
+@functools.lru_cache(maxsize=64)
+def _offset(sign: str | None, hours: str | None, minutes: str | None) -> dt.timedelta:
+    """`GMT+1`, `GMT-03:30`: the offset from UTC (a handful of them in any export)."""
+    offset = dt.timedelta(hours=int(hours or 0), minutes=int(minutes or 0))
+    return -offset if sign == "-" else offset
 
 
 @functools.lru_cache(maxsize=65536)
@@ -148,11 +164,10 @@ def parse_timestamp(text: str) -> dt.datetime | None:
         return None
     m = _FORMS_CSV.match(s)
     if m:
-        y, mo, d, h, mi, se, ampm, sign, oh, om = m.groups()
+        y, mo, d, h, mi, se, ampm, gmt, sign, oh, om = m.groups()
         offset = None
-        if "GMT" in s.upper():
-            offset = dt.timedelta(hours=int(oh or 0), minutes=int(om or 0))
-            offset = -offset if sign == "-" else offset
+        if gmt:
+            offset = _offset(sign, oh, om)
         return _moment((y, mo, d, h, mi, se), ampm, offset)
     m = _EN_GB.match(s)
     if m:

@@ -111,10 +111,16 @@ def normalise_email(text: str) -> str | None:
     return f"{local}@{domain.lower()}"
 
 
+_SPACE = re.compile(r"\s+")
+_URN = re.compile(r"\d{6}")
+
+
 def normalise_urn(text: str) -> str | None:
     """Six digits once spaces are removed; a leading zero is allowed (SPEC §6.4)."""
-    s = re.sub(r"\s+", "", text)
-    if re.fullmatch(r"\d{6}", s):
+    if len(text) == 6 and text.isascii() and text.isdigit():
+        return text  # the common case: already six plain digits
+    s = _SPACE.sub("", text)
+    if _URN.fullmatch(s):
         return s
     return None
 

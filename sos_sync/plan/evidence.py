@@ -106,9 +106,8 @@ def events_attended(rec: SchoolRecord, night: Night) -> dict[str, dt.date]:
     return out
 
 
-def from_responses(rec: SchoolRecord, config: Config) -> dict[str, dt.date | None]:
-    """The milestone dates the school's valid responses give."""
-    valid = [r for r in rec.responses if counts(r, config)]
+def from_responses(valid: list[Response]) -> dict[str, dt.date | None]:
+    """The milestone dates a school's valid responses give (those that `counts`, in order)."""
     out: dict[str, dt.date | None] = {c: None for c in MILESTONE_COLUMNS}
     eois = [r for r in valid if r.kind == "eoi"]
     out["EOI received"] = eois[0].day if eois else None
@@ -127,7 +126,8 @@ def from_responses(rec: SchoolRecord, config: Config) -> dict[str, dt.date | Non
 
 def school_evidence(rec: SchoolRecord, night: Night, draft_feedback: dt.date | None) -> Evidence:
     """Milestones from the school's responses, with leads' typed values taking their place."""
-    computed = from_responses(rec, night.config)
+    valid = [r for r in rec.responses if counts(r, night.config)]
+    computed = from_responses(valid)
     computed["Draft feedback sent"] = draft_feedback
     columns = {c: iso(d) for c, d in computed.items()}
     problems: list[Problem] = []
@@ -145,7 +145,7 @@ def school_evidence(rec: SchoolRecord, night: Night, draft_feedback: dt.date | N
         c: _lead_day(rec, night, c, problems) for c in ("Panel date", "Visit date", "Awarded on")
     }
     attended = events_attended(rec, night)
-    days = [r.day for r in rec.responses if r.day and counts(r, night.config)]
+    days = [r.day for r in valid if r.day]
     days += list(attended.values())
     milestones = Milestones(
         eoi_received=effective["EOI received"],

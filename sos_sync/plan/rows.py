@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from sos_sync.domain.forms import FormSpec
-from sos_sync.domain.responses import LONDON, Problem, Response
+from sos_sync.domain.responses import Problem, Response
 from sos_sync.domain.steps import Position
 from sos_sync.plan.calendar import CalendarPlan
 from sos_sync.plan.documents import KIND_LABELS, DocumentsPlan, sent_cells
 from sos_sync.plan.evidence import Evidence
-from sos_sync.plan.model import Night, SchoolRecord, fit, iso
+from sos_sync.plan.model import EXCEL_CELL_LIMIT, Night, SchoolRecord, fit, iso
 from sos_sync.plan.wanted_documents import REVIEW_STAGES
 from sos_sync.tracker.schema import MILESTONE_COLUMNS
 
@@ -27,10 +27,11 @@ HAND_FILLED = (*MILESTONE_COLUMNS, "Contact name", "Contact email")
 def response_row(spec: FormSpec, r: Response, urn: str, problems: list[Problem]) -> dict[str, str]:
     """A response's row on its form's tab: the answers as given, its school and its status."""
     raw = r.raw
+    local = r.local
     row = {
         "Response ID": raw.response_id,
-        "Submitted": r.submitted.astimezone(LONDON).isoformat(sep=" ", timespec="seconds")[:19]
-        if r.submitted
+        "Submitted": local.isoformat(sep=" ", timespec="seconds")[:19]
+        if local
         else fit(raw.submitted_raw),
         "Email Address": fit(raw.email),
         "URN": urn,
@@ -38,8 +39,8 @@ def response_row(spec: FormSpec, r: Response, urn: str, problems: list[Problem])
     answers = raw.answers
     for f in spec.fields:
         v = answers.get(f.name, "")
-        text = ", ".join(v) if isinstance(v, tuple) else v
-        row[f.header] = fit(text.strip())
+        text = (", ".join(v) if isinstance(v, tuple) else v).strip()
+        row[f.header] = text if len(text) <= EXCEL_CELL_LIMIT else fit(text)
     if problems:
         codes = sorted({p.code.replace("_", " ") for p in problems})
         row["Status"] = "Needs review: " + "; ".join(codes)

@@ -96,6 +96,7 @@ class StateStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._saved: dict[str, Rows] = {}
         self._objects: dict[str, object] = {}
+        self._runs: dict[tuple[str, str], str] | None = None  # `row_runs`, as last loaded
         self.run_id = ""  # stamped on the memory rows the next save changes
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
@@ -148,12 +149,19 @@ class StateStore:
 
     def load(self) -> State:
         state = State()
-        cells = self.db.execute("SELECT area, tab, row_key, data FROM cells").fetchall()
+        cells = self.db.execute("SELECT area, tab, row_key, data, run_id FROM cells").fetchall()
         saved: dict[str, Rows] = {"memory": {}, "pending": {}}
-        for (area, tab, key, _), row in zip(cells, _loads_all([c[3] for c in cells]), strict=True):
-            target = state.memory if area == "memory" else state.pending
-            target.setdefault(tab, {})[key] = row
-            saved["memory" if area == "memory" else "pending"][(tab, key)] = dict(row)
+        runs: dict[tuple[str, str], str] = {}
+        for (area, tab, key, _, run), row in zip(
+            cells, _loads_all([c[3] for c in cells]), strict=True
+        ):
+            if area == "memory":
+                state.memory.setdefault(tab, {})[key] = row
+                saved["memory"][(tab, key)] = dict(row)
+                runs[(tab, key)] = run
+            else:
+                state.pending.setdefault(tab, {})[key] = row
+                saved["pending"][(tab, key)] = dict(row)
         records = self.db.execute("SELECT name, key, data FROM records").fetchall()
         for (name, key, _), value in zip(records, _loads_all([r[2] for r in records]), strict=True):
             if key == _VALUE:
@@ -162,7 +170,10 @@ class StateStore:
                 state.extra.setdefault(name, {})[key] = value
         saved["extra"] = _extra_rows(json.loads(_dumps(state.extra)))
         self._saved = saved
-        self._objects = {}
+        # what was just read is what the file holds: staged unchanged, it writes nothing
+        # (callers build new objects to change the memory, never change these in place)
+        self._objects = {"memory": state.memory, "pending": state.pending}
+        self._runs = runs
         return state
 
     def save(self, state: State) -> None:
@@ -204,6 +215,8 @@ class StateStore:
                 "VALUES (?, ?, ?, ?, ?)",
                 [(area, t, k, data, self.run_id) for (t, k), _, data in changed],
             )
+        if area == "memory" and (gone or changed):
+            self._runs = None  # rows now carry this run: read them again when asked
         for k in gone:
             del saved[k]
         for k, v, data in changed:
@@ -212,6 +225,8 @@ class StateStore:
 
     def row_runs(self) -> dict[tuple[str, str], str]:
         """(tab, key) -> the run that last changed the sync's memory of that row."""
+        if self._runs is not None:  # read with the state, and unchanged since
+            return dict(self._runs)
         rows = self.db.execute("SELECT tab, row_key, run_id FROM cells WHERE area='memory'")
         return {(t, k): r for t, k, r in rows}
 

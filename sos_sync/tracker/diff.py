@@ -177,6 +177,27 @@ def _update_row(
     return cells
 
 
+def _unchanged(
+    row: list[str],
+    want: Mapping[str, str],
+    remembered: Mapping[str, str] | None,
+    where: tuple[tuple[str, int | None], ...],
+) -> bool:
+    """Every cell the sync wants holds that value, as the sync last wrote it: nothing to
+    write and nothing to remember anew (most rows, most nights)."""
+    if remembered is None:
+        return False
+    n = len(row)
+    for name, ci in where:
+        v = want.get(name)
+        if v is None:
+            continue
+        # (an empty cell the sync wants empty is unchanged whether remembered or not)
+        if (row[ci] if ci is not None and ci < n else "") != v or remembered.get(name, "") != v:
+            return False
+    return True
+
+
 def diff_tab(
     spec: TabSpec,
     current: TabData | None,
@@ -205,6 +226,7 @@ def diff_tab(
         (c, colpos.get(c.name)) for c in spec.columns if c.owner == "machine" and not c.stamp
     )
     stamp = next((c for c in spec.columns if c.owner == "machine" and c.stamp), None)
+    where = tuple((c.name, ci) for c, ci in machine)
     for key, want in desired.items():
         mem = new_memory.setdefault(key, {})
         pos = index.get(key)
@@ -215,6 +237,8 @@ def diff_tab(
                 out.problems.append(_deleted(spec, key))
             rows.append(_new_row(spec, key, want, mem, today))
             out.created.append(key)
+            continue
+        if _unchanged(current.rows[pos], want, memory.get(key), where):
             continue
         r = _Row(
             spec,

@@ -62,17 +62,17 @@ class ParseCache:
         if self.folder is None:
             return None
         try:
-            with self._path(name).open(encoding="utf-8") as fh:
+            with self._path(name).open("rb") as fh:
                 head = fh.readline().split()  # the key first: a changed file's entry is not read
-                if len(head) != 2 or head[0] != key:
+                if len(head) != 2 or head[0] != key.encode():
                     return None
-                text = fh.read()
-        except (OSError, ValueError):
+                body = fh.read()  # hashed and parsed as the bytes they are (UTF-8)
+        except OSError:
             return None
-        if hashlib.sha256(text.encode()).hexdigest() != head[1]:
+        if hashlib.sha256(body).hexdigest().encode() != head[1]:
             return None  # damaged or edited: parse the file instead
         try:
-            return json.loads(text)
+            return json.loads(body)
         except ValueError:
             return None
 

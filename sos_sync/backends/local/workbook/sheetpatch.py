@@ -17,7 +17,6 @@ from sos_sync.backends.local.workbook.layout import col_letter
 from sos_sync.backends.local.workbook.styles import Need, StyleBook
 from sos_sync.tracker.table import TypedValue
 
-_ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 _ROW_HEAD = re.compile(r"<row\b([^>]*?)(/?)>", re.S)
 _CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 _CELL_HEAD = re.compile(r"<c\b([^>]*?)/?>", re.S)
@@ -122,50 +121,63 @@ class SheetPatch:
 
     def render(self, last_col: int) -> str:
         """The sheet with every put applied (rows made where none exist)."""
-        start = self.xml.find("<sheetData")
-        close = self.xml.find("</sheetData>", start)
+        xml = self.xml
+        start = xml.find("<sheetData")
+        close = xml.find("</sheetData>", start)
         if close < 0:  # `<sheetData/>`
-            end_tag = self.xml.index(">", start) + 1
-            before, data, after = self.xml[:start], "", self.xml[end_tag:]
+            begin = end = xml.index(">", start) + 1
+            tail = xml[end:]
         else:
-            open_end = self.xml.index(">", start) + 1
-            before, data, after = self.xml[:open_end], self.xml[open_end:close], self.xml[close:]
-            before = before[:start]
-        pieces: list[str] = []
-        pos = 0
-        implicit = 0
-        todo = dict(self.rows)
-        max_row = 1
-        for m in _ROW.finditer(data):
-            rm = _R.search(_ROW_HEAD.match(m.group()).group(1))  # type: ignore[union-attr]
-            r = int(rm.group(2)) if rm else implicit + 1
-            implicit = r
-            for nr in sorted(k for k in todo if k < r):
-                pieces.append(data[pos : m.start()])
-                pos = m.start()
-                pieces.append(self._patch_row(nr, f'<row r="{nr}">', todo.pop(nr)))
-            if r in todo:
-                pieces.append(data[pos : m.start()])
-                pieces.append(self._patch_row(r, m.group(), todo.pop(r)))
-                pos = m.end()
-            max_row = max(max_row, r)
-        pieces.append(data[pos:])
-        for nr in sorted(todo):
-            pieces.append(self._patch_row(nr, f'<row r="{nr}">', todo[nr]))
-            max_row = max(max_row, nr)
-        sheet_data = "<sheetData>" + "".join(pieces) + "</sheetData>"
-        tail = after if close < 0 else after[len("</sheetData>") :]
-        out = before + sheet_data + tail
+            begin, end = xml.index(">", start) + 1, close
+            tail = xml[close + len("</sheetData>") :]
+        pieces, max_row = self._rows(begin, end)
+        # `<dimension>` comes before the rows, `<autoFilter>` after them: the rows (most of
+        # the text) are not searched again
         ref = f"A1:{col_letter(last_col)}{max_row}"
-        out = _DIMENSION.sub(f'<dimension ref="{ref}"/>', out, count=1)
-        return _AUTOFILTER.sub(
+        head = _DIMENSION.sub(f'<dimension ref="{ref}"/>', xml[:start], count=1)
+        tail = _AUTOFILTER.sub(
             lambda m: (
                 f"{m.group(1)}{m.group(2)}1:{col_letter(max(col_index(m.group(3)), last_col))}"
                 f"{max(int(m.group(4)), max_row)}{m.group(5)}"
             ),
-            out,
+            tail,
             count=1,
         )
+        return "".join([head, "<sheetData>", *pieces, "</sheetData>", tail])
+
+    def _rows(self, begin: int, end: int) -> tuple[list[str], int]:
+        """The rows between `begin` and `end` of the sheet, patched, as pieces to join;
+        and the last row number. Only each row's opening tag is read; a row the night
+        writes is then taken whole, every other stretch of rows is copied as it is."""
+        xml = self.xml
+        pieces: list[str] = []
+        pos = begin
+        implicit = 0
+        todo = sorted(self.rows)  # the rows to write, in order; `todo[i:]` not yet written
+        i = 0
+        max_row = 1
+        for m in _ROW_HEAD.finditer(xml, begin, end):
+            rm = _R.search(m.group(1))
+            r = int(rm.group(2)) if rm else implicit + 1
+            implicit = r
+            while i < len(todo) and todo[i] < r:  # a new row above this one
+                nr = todo[i]
+                pieces.append(xml[pos : m.start()])
+                pos = m.start()
+                pieces.append(self._patch_row(nr, f'<row r="{nr}">', self.rows[nr]))
+                i += 1
+            if i < len(todo) and todo[i] == r:
+                stop = m.end() if m.group(2) else xml.index("</row>", m.end()) + len("</row>")
+                pieces.append(xml[pos : m.start()])
+                pieces.append(self._patch_row(r, xml[m.start() : stop], self.rows[r]))
+                pos = stop
+                i += 1
+            max_row = max(max_row, r)
+        pieces.append(xml[pos:end])
+        for nr in todo[i:]:
+            pieces.append(self._patch_row(nr, f'<row r="{nr}">', self.rows[nr]))
+            max_row = max(max_row, nr)
+        return pieces, max_row
 
 
 def columns(xml: str) -> Mapping[int, tuple[int, float]]:
