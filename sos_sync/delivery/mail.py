@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-import smtplib
-import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
 from sos_sync.run.mail import MailSettings
+
+if TYPE_CHECKING:  # the mail modules are loaded only on nights that send
+    from email.message import EmailMessage
+
 
 _UNSAFE = re.compile(r"[^\w .,()–-]+")
 
@@ -49,6 +50,9 @@ class Unknown(Exception):
 
 
 def build_message(settings: MailSettings, letter: Letter) -> EmailMessage:
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
     msg = EmailMessage()
     msg["Subject"] = letter.title
     msg["From"] = settings.sender
@@ -76,6 +80,9 @@ def send_letter(settings: MailSettings, letter: Letter) -> None:
             nothing was sent, the next night tries again.
         Unknown: the server failed while taking the message: it may have been delivered.
     """
+    import smtplib
+    import ssl
+
     password = os.environ.get(settings.password_env, "") if settings.username else ""
     where = f"{settings.host}:{settings.port}"
     try:

@@ -7,10 +7,7 @@ environment, never from the configuration; a failure is one plain sentence.
 from __future__ import annotations
 
 import os
-import smtplib
-import ssl
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +15,10 @@ from sos_sync.domain.headline import headline
 from sos_sync.domain.report import RunReport
 from sos_sync.errors import ConfigError, SosSyncError
 from sos_sync.run.morning_report import render_markdown
+
+if TYPE_CHECKING:  # the mail modules are loaded only on nights that send
+    import smtplib
+    from email.message import EmailMessage
 
 
 class MailSettings(BaseModel):
@@ -45,6 +46,9 @@ class ReportNotSent(SosSyncError):
 
 def build_message(settings: MailSettings, s: RunReport) -> EmailMessage:
     """The morning e-mail: the headline as subject, the Markdown report as plain text."""
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
     msg = EmailMessage()
     # Never shortened: the end of the headline says whether anything needs a person.
     msg["Subject"] = f"sos-sync: {headline(s)}"
@@ -80,6 +84,9 @@ def send_report(settings: MailSettings, s: RunReport) -> None:
                 f"variable {settings.password_env} is empty. Put the SMTP password there "
                 "(systemd EnvironmentFile, CI secret), never in the config file."
             )
+    import smtplib
+    import ssl
+
     msg = build_message(settings, s)
     where = f"{settings.host}:{settings.port}"
     try:
