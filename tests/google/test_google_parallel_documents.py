@@ -170,10 +170,16 @@ def test_a_kill_in_the_middle_of_a_parallel_batch_then_a_rerun_converges(
     ws = _workspace(emulator, admin, tmp_path / "ws", workers=4)
     seen: list[str] = []
 
+    def in_flight() -> int:
+        with StateStore(ws) as store:  # a second connection: only committed data
+            return len([n for n in store.journal() if n.startswith("document:")])
+
     def kill(name: str) -> None:
         if name.startswith("document:") and name.endswith(":intent") == (at == "intent"):
             seen.append(name)
-            if len(seen) == 15:
+            # from the 15th on, once several writes are in flight (a busy machine can see
+            # all four land at once, leaving none)
+            if len(seen) >= 15 and in_flight() >= (3 if at == "intent" else 2):
                 raise Killed(f"killed at {name}")
 
     with pytest.raises(Killed):
@@ -182,10 +188,10 @@ def test_a_kill_in_the_middle_of_a_parallel_batch_then_a_rerun_converges(
         left = [n for n in store.journal() if n.startswith("document:")]
     assert len(left) >= 2, "the kill left several writes in flight"
     made = len(docs_by_key(emulator))
-    if at == "intent":  # the 15th write never started; the 14 before it all landed
-        assert made == 14
-    else:  # 15 recorded, and the writes in flight landed unrecorded
-        assert 15 < made <= 18
+    if at == "intent":  # the last intent's write never started; the ones before it landed
+        assert made == len(seen) - 1
+    else:  # the results recorded, and the writes in flight landed unrecorded
+        assert made == len(seen) + len(left)
     rerun = _night(ws)
     assert _outcome(emulator, gc, ws) == expected  # no duplicate Doc, no record lost
     assert (rerun.docs_created, rerun.docs_updated) == (clean.docs_created, 0)
