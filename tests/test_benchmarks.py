@@ -31,3 +31,12 @@ def test_the_local_nights_benchmark_prints_every_night_beside_the_floor() -> Non
 def test_the_google_documents_benchmark_counts_drive_requests() -> None:
     out = _run("benchmarks/google_requests.py", "--documents-only", "--documents", "3")
     assert "3-document night, night's listing:" in out and "Drive requests" in out
+
+
+def test_the_parallel_documents_benchmark_compares_writers() -> None:
+    out = _run(
+        "benchmarks/google_documents.py",
+        *("--documents", "4", "--latency", "0.01", "--workers", "1,2", "--schools", "8"),
+    )
+    assert "4-document night on the emulator" in out
+    assert "workers=2: same Docs (keys) and Documents tab as the first: True" in out
