@@ -237,7 +237,7 @@ class KeptParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type h
     lines again. Paragraphs reportlab splits across pages are broken as usual."""
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        if type(self) is not KeptParagraph or getattr(self, "_splitpara", False):
+        if getattr(self, "_splitpara", False):  # a piece reportlab split off: its own lines
             return cast(tuple[float, float], super().wrap(availWidth, availHeight))
         key = (id(self.frags), self.bulletText, availWidth)  # the frags: `_parsed`'s, shared
         found = _BROKEN.get(key)
